@@ -1,0 +1,148 @@
+"""The demo window: the composite view scaled to fit a resizable window, driven by real time.
+
+The frame loop is split as pygame_gui does it: `handle(event)`, `update(dt)`, `draw(window)`.
+The window chrome (the SIMULATED badge, the time line, the help overlay) is drawn on the
+window only, never into the composite, so screenshots and tests see the same pixels as `shot`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from hud import events as ev
+from hud.output import fit, save_png
+from hud.pg import pygame
+from hud.session import Options, Session
+from hud.text import FontSet, TextRenderer
+
+#: Key -> (what it does, as the help overlay says it).
+KEYS: list[tuple[str, str]] = [
+    ("Space", "pause / resume"),
+    ("Right", "step one second"),
+    ("R", "restart the scenario"),
+    ("S", "save a screenshot (./screenshots)"),
+    ("H", "show / hide this help"),
+    ("Enter", "tap (confirm a payment, dismiss a card)"),
+    ("Backspace", "swipe down (back: cancel, dismiss)"),
+    ("L", "long press (wake the assistant)"),
+    ("Esc", "quit"),
+]
+GESTURE_KEYS = {pygame.K_RETURN: "tap", pygame.K_KP_ENTER: "tap", pygame.K_BACKSPACE: "swipe_down",
+                pygame.K_l: "long_press"}
+CHROME = (200, 200, 200)
+
+
+@dataclass
+class DemoWindow:
+    session: Session
+    loop: bool = True
+    show_help: bool = False
+    running: bool = True
+    screenshots: Path = Path("screenshots")
+
+    def __post_init__(self) -> None:
+        from hud import paths
+
+        self.chrome = TextRenderer(FontSet(paths.FONTS / "Inter-Medium.otf", paths.FONTS / "Inter-SemiBold.otf",
+                                           paths.FONTS / "DroidSansFallbackFull.ttf"))
+        self._scaled: pygame.Surface | None = None
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+        elif event.type == pygame.KEYDOWN:
+            key, s = event.key, self.session
+            if key == pygame.K_ESCAPE:
+                self.running = False
+            elif key == pygame.K_SPACE:
+                s.clock.paused = not s.clock.paused
+            elif key == pygame.K_RIGHT:
+                s.step(1.0)
+            elif key == pygame.K_r:
+                s.restart()
+            elif key == pygame.K_h:
+                self.show_help = not self.show_help
+            elif key == pygame.K_s:
+                self.save_screenshot()
+            elif key in GESTURE_KEYS:
+                s.push(ev.Gesture(kind=GESTURE_KEYS[key]))
+
+    def update(self, dt: float) -> None:
+        self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
+        if self.loop and self.session.now > self.session.scenario.duration + 2.0:
+            self.session.restart()
+
+    def save_screenshot(self) -> Path:
+        frame = self.session.render_composite()
+        name = f"hud-{self.session.scenario.path.stem if self.session.scenario.path else 'session'}"
+        path = save_png(frame, self.screenshots / f"{name}-t{self.session.now:06.2f}.png")
+        print(f"saved {path}", file=sys.stderr)
+        return path
+
+    def draw(self, window: pygame.Surface) -> None:
+        frame = self.session.render_composite()
+        target = fit(frame.get_size(), window.get_size())
+        window.fill((0, 0, 0))
+        if target.size == frame.get_size():
+            window.blit(frame, target)
+        else:
+            if self._scaled is None or self._scaled.get_size() != target.size:
+                self._scaled = pygame.Surface(target.size, depth=24)
+            pygame.transform.smoothscale(frame, target.size, self._scaled)
+            window.blit(self._scaled, target)
+        self._draw_chrome(window, target)
+
+    def _draw_chrome(self, window: pygame.Surface, frame: pygame.Rect) -> None:
+        s = self.session
+        badge = self.chrome.render(" SIMULATED ", 15, 255, bold=True)
+        box = badge.get_rect(topleft=(frame.x + 10, frame.y + 10)).inflate(6, 4)
+        pygame.draw.rect(window, (170, 30, 30), box, border_radius=4)
+        window.blit(badge, badge.get_rect(center=box.center), special_flags=pygame.BLEND_RGB_MAX)
+        state = "paused" if s.clock.paused else "playing"
+        line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · "
+                f"t = {s.now:5.1f} / {s.scenario.duration:g} s · {state} · H for help")
+        window.blit(self.chrome.render(line, 15, 210), (frame.x + 10, frame.bottom - 26),
+                    special_flags=pygame.BLEND_RGB_MAX)
+        if self.show_help:
+            rows = [("Keys", "")] + KEYS
+            h = 28 * len(rows) + 20
+            panel = pygame.Rect(0, 0, 460, h)
+            panel.center = frame.center
+            shade = pygame.Surface(panel.size, pygame.SRCALPHA)
+            shade.fill((0, 0, 0, 200))
+            window.blit(shade, panel)
+            pygame.draw.rect(window, CHROME, panel, width=1, border_radius=8)
+            for i, (key, what) in enumerate(rows):
+                y = panel.y + 12 + 28 * i
+                window.blit(self.chrome.render(key, 18, 255, bold=True), (panel.x + 18, y),
+                            special_flags=pygame.BLEND_RGB_MAX)
+                window.blit(self.chrome.render(what, 18, 220), (panel.x + 150, y),
+                            special_flags=pygame.BLEND_RGB_MAX)
+
+
+def run_window(options: Options, seconds: float | None = None) -> int:
+    """Open the demo window; loops the scenario unless `seconds` limits the run."""
+    pygame.display.init()
+    session = Session.open(options)
+    window = pygame.display.set_mode(options.view, pygame.RESIZABLE)
+    pygame.display.set_caption(f"hud: simulated AI glasses ({session.scenario.name}, {session.device.label})")
+    demo = DemoWindow(session, loop=seconds is None)
+    ticker = pygame.time.Clock()
+    elapsed = 0.0
+    try:
+        while demo.running:
+            dt = ticker.tick(60) / 1000.0
+            elapsed += dt
+            for event in pygame.event.get():
+                demo.handle(event)
+            demo.update(dt)
+            demo.draw(window)
+            pygame.display.flip()
+            if seconds is not None and elapsed >= seconds:
+                break
+    finally:
+        session.close()
+        pygame.display.quit()
+    return 0

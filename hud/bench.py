@@ -1,0 +1,75 @@
+"""`bench`: the median per-frame time of each stage, and each as a ratio to a memory copy.
+
+Why ratios: absolute milliseconds depend on the machine; the ratio to copying one frame's bytes,
+timed in the same run, says how much work a stage does per pixel and is comparable across
+machines. Nothing here encodes PNGs: output encoding is not part of the frame loop.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from hud.session import Options, Session
+
+#: Goals from the core issue, as ratios to the memory copy.
+GOALS = {"whole frame": 20.0, "composite": 5.0}
+
+
+def _median_ms(fn: Callable[[int], object], frames: int) -> float:
+    for i in range(min(10, frames)):  # warm caches (glyphs, icons, static scene layers)
+        fn(i)
+    samples = []
+    for i in range(frames):
+        start = time.perf_counter()
+        fn(i)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str | None = None,
+            background: str = "scene") -> dict[str, float]:
+    """Median milliseconds per frame for each stage (keys as printed)."""
+    session = Session.open(Options(device=device, background=background, view=view))
+    duration = session.scenario.duration
+    times = [duration * i / frames for i in range(frames)]
+    states = []
+    for t in times:
+        session.seek(t)
+        states.append(session.state)
+    src = np.random.default_rng(0).integers(0, 255, (view[1], view[0], 3), dtype=np.uint8)
+    dst = np.empty_like(src)
+    bg = session.background.frame(times[frames // 2], view)
+    panel = session.panel.render(states[frames // 2], times[frames // 2])
+
+    def whole(i: int) -> None:
+        session.seek(times[i])
+        session.render_composite()
+
+    results = {
+        "memory copy": _median_ms(lambda i: np.copyto(dst, src), frames),
+        "background": _median_ms(lambda i: session.background.frame(times[i], view), frames),
+        "panel render": _median_ms(lambda i: session.panel.render(states[i], times[i]), frames),
+        "composite": _median_ms(lambda i: session.compositor.compose(bg, panel), frames),
+        "whole frame": _median_ms(whole, frames),
+    }
+    session.close()
+    return results
+
+
+def run_bench(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str | None = None,
+              background: str = "scene") -> str:
+    results = measure(frames, view, device, background)
+    copy = results["memory copy"]
+    lines = [f"hud bench: {frames} frames per stage, view {view[0]}x{view[1]}, device {device or 'generic'}, "
+             f"background {background}",
+             f"{'stage':<14}{'median ms':>10}{'x copy':>9}  goal"]
+    for stage, ms in results.items():
+        ratio = ms / copy
+        goal = GOALS.get(stage)
+        verdict = "" if goal is None else f"<= {goal:g}x  {'ok' if ratio <= goal else 'OVER'}"
+        lines.append(f"{stage:<14}{ms:>10.3f}{ratio:>9.1f}  {verdict}")
+    return "\n".join(lines)

@@ -1,0 +1,175 @@
+"""The command line: `python main.py [demo options] | shot | validate | bench`.
+
+Every command is a thin function over `hud.session.Session`, so what the window shows, what
+`shot` writes and what the tests compare are the same pixels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from hud import paths
+from hud.schema import ConfigError
+
+EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+
+
+def _size(text: str) -> tuple[int, int]:
+    from hud.output import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", default=str(paths.DEFAULT_SCENARIO), metavar="FILE",
+                   help="scenario YAML (default: the city walk)")
+    p.add_argument("--device", metavar="NAME", help="device profile from assets/devices (default: the "
+                   "scenario's, else 'generic')")
+    p.add_argument("--layout", metavar="FILE", help="layout YAML (default: the scenario's, else the device's)")
+    p.add_argument("--background", metavar="SPEC",
+                   help="scene, scene:night, camera[:N], auto, or a PNG/JPEG path")
+    p.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH",
+                   help="size of the composite view (default 1280x720)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="hud: a heads-up display emulator for AI glasses. Without a command it opens the "
+                    "demo window (webcam where one opens, else the built-in street scene).",
+    )
+    _add_source_options(parser)
+    parser.add_argument("--headless", action="store_true", help="run without a window and exit at the end")
+    parser.add_argument("--seconds", type=float, metavar="S",
+                        help="how long to run (default: the scenario's duration; the window loops without it)")
+    parser.add_argument("--fps", type=float, default=30.0, help="headless frames per second (default 30)")
+    parser.add_argument("--out", metavar="FILE.png", help="headless: save the last frame here")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    shot = sub.add_parser("shot", help="one deterministic screenshot",
+                          description="Render the scenario at one moment and save it as a PNG.")
+    _add_source_options(shot)
+    shot.add_argument("--at", type=float, required=True, metavar="SECONDS", help="clock time to render")
+    shot.add_argument("--out", required=True, metavar="FILE.png")
+    shot.add_argument("--view", choices=("composite", "panel"), default="composite",
+                      help="panel: what the display shows, at panel resolution; composite: what the "
+                           "wearer sees, at --size")
+
+    validate = sub.add_parser("validate", help="check layouts, scenarios and device profiles",
+                              description="Exit 0 when every file is valid, 2 with file:line:col messages "
+                                          "when not.")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+
+    bench = sub.add_parser("bench", help="print per-stage frame times",
+                           description="Median per-frame time of each stage at --size, and each as a "
+                                       "ratio to a plain memory copy of a frame timed in the same run.")
+    bench.add_argument("--frames", type=int, default=200, help="frames per stage (default 200)")
+    bench.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH")
+    bench.add_argument("--device", metavar="NAME")
+    bench.add_argument("--background", default="scene", metavar="SPEC")
+    return parser
+
+
+def _options(args: argparse.Namespace, fallback_background: str = "scene"):  # -> Options
+    from hud.session import Options
+
+    return Options(scenario=args.scenario, device=args.device, layout=args.layout,
+                   background=args.background, view=args.size, fallback_background=fallback_background)
+
+
+def cmd_shot(args: argparse.Namespace) -> int:
+    from hud.output import save_png
+    from hud.session import Session
+
+    session = Session.open(_options(args))
+    try:
+        if args.at < 0:
+            raise ValueError(f"--at must be 0 or later; {args.at} given")
+        session.seek(args.at)
+        image = session.render_panel() if args.view == "panel" else session.render_composite()
+        path = save_png(image, args.out)
+    finally:
+        session.close()
+    w, h = image.get_size()
+    print(f"wrote {path} ({args.view}, {w}x{h}, {session.device.name}, t={args.at:g} s)")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from hud.validate import validate_file
+
+    failed = 0
+    for name in args.files:
+        kind, error = validate_file(Path(name))
+        if error is None:
+            print(f"ok   {name} ({kind})")
+        else:
+            failed += 1
+            print(error.report())
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) invalid", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_headless(args: argparse.Namespace) -> int:
+    from hud.clock import frame_times
+    from hud.output import save_png
+    from hud.session import Session
+
+    session = Session.open(_options(args))
+    seconds = session.scenario.duration if args.seconds is None else args.seconds
+    times = frame_times(seconds, args.fps)
+    start = time.perf_counter()
+    frame = None
+    try:
+        for t in times:
+            session.seek(t)
+            frame = session.render_composite()
+        if args.out and frame is not None:
+            save_png(frame, args.out)
+    finally:
+        session.close()
+    took = time.perf_counter() - start
+    print(f"rendered {len(times)} frames of {session.scenario.name!r} (0-{seconds:g} s at {args.fps:g} fps) "
+          f"in {took:.2f} s ({len(times) / max(took, 1e-9):.0f} frames/s)"
+          + (f"; last frame: {args.out}" if args.out else ""))
+    return EXIT_OK
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from hud.app import run_window
+
+    return run_window(_options(args, fallback_background="auto"), seconds=args.seconds)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from hud.bench import run_bench
+
+    print(run_bench(frames=args.frames, view=args.size, device=args.device, background=args.background))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is not None or args.headless:
+        from hud.pg import use_headless_drivers
+
+        use_headless_drivers()
+    commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench}
+    command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
+    try:
+        return command(args)
+    except ConfigError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_INVALID
+    except (ValueError, OSError) as exc:
+        print(f"hud: {exc}", file=sys.stderr)
+        return EXIT_FAIL

@@ -1,0 +1,162 @@
+"""Typed events: the only things (besides the clock) that change what the HUD shows.
+
+Why dataclasses with a `type` name each: scenarios, tests, the window's keys and (later)
+pushed messages all produce the same records, so one reducer (`hud.state.apply`) handles
+them and a session can be logged and replayed as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar
+
+MANEUVERS = ("straight", "slight_left", "left", "sharp_left", "slight_right", "right", "sharp_right",
+             "uturn", "roundabout", "arrive")
+GESTURES = ("tap", "double_tap", "swipe_forward", "swipe_back", "swipe_down", "long_press")
+CONNECTIVITY = ("5g", "4g", "wifi", "bluetooth", "offline")
+PAY_OUTCOMES = ("success", "failed")
+
+
+@dataclass(frozen=True)
+class Event:
+    type: ClassVar[str] = "event"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event": self.type, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class Wake(Event):
+    """The wearer woke the assistant (long press or wake word): it starts listening."""
+
+    type: ClassVar[str] = "wake"
+
+
+@dataclass(frozen=True)
+class Say(Event):
+    """What the wearer said (voice stands in as text); shown as the live transcript.
+
+    Words like "confirm"/"确认" or "cancel"/"取消" also answer a pending payment.
+    """
+
+    type: ClassVar[str] = "say"
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Think(Event):
+    type: ClassVar[str] = "think"
+
+
+@dataclass(frozen=True)
+class Answer(Event):
+    """The assistant's reply, streamed onto the caption at `cps` characters per second."""
+
+    type: ClassVar[str] = "answer"
+    text: str = ""
+    cps: float = 28.0
+    hold: float = 4.0  # seconds the full answer stays before the caption goes idle
+
+
+@dataclass(frozen=True)
+class Idle(Event):
+    type: ClassVar[str] = "idle"
+
+
+@dataclass(frozen=True)
+class Navigate(Event):
+    """A navigation step: the next maneuver `distance` metres ahead, walked at `speed` m/s."""
+
+    type: ClassVar[str] = "navigate"
+    maneuver: str = "straight"
+    distance: float = 100.0
+    street: str = ""
+    eta: float = 0.0  # minutes to the destination at the time of the step
+    speed: float = 1.4
+    exit: int | None = None
+
+
+@dataclass(frozen=True)
+class NavEnd(Event):
+    type: ClassVar[str] = "nav_end"
+
+
+@dataclass(frozen=True)
+class Notify(Event):
+    type: ClassVar[str] = "notify"
+    app: str = ""
+    title: str = ""
+    body: str = ""
+    urgent: bool = False
+    duration: float = 6.0
+
+
+@dataclass(frozen=True)
+class PayDetect(Event):
+    """A merchant QR code was detected; the stub backend's verdict comes with it (`outcome`)."""
+
+    type: ClassVar[str] = "pay_detect"
+    merchant: str = ""
+    amount: float = 0.0
+    currency: str = "CNY"
+    timeout: float = 15.0  # seconds to confirm before the prompt times out
+    verify_seconds: float = 2.0  # how long the voiceprint check takes
+    outcome: str = "success"
+    reason: str = ""  # why it failed, when outcome is "failed"
+
+
+@dataclass(frozen=True)
+class PayConfirm(Event):
+    type: ClassVar[str] = "pay_confirm"
+    by: str = "voice"
+
+
+@dataclass(frozen=True)
+class PayCancel(Event):
+    type: ClassVar[str] = "pay_cancel"
+
+
+@dataclass(frozen=True)
+class PayResult(Event):
+    """Overrides the verdict while verifying (for scripting a failure at a precise moment)."""
+
+    type: ClassVar[str] = "pay_result"
+    ok: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Status(Event):
+    """Battery and connectivity; None leaves a value as it is."""
+
+    type: ClassVar[str] = "status"
+    battery_main: int | None = None
+    battery_swap: int | None = None
+    connectivity: str | None = None
+
+
+@dataclass(frozen=True)
+class Gesture(Event):
+    """A temple-touchpad gesture; what it does depends on what is on screen."""
+
+    type: ClassVar[str] = "gesture"
+    kind: str = "tap"
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (Wake, Say, Think, Answer, Idle, Navigate, NavEnd, Notify, PayDetect, PayConfirm,
+                PayCancel, PayResult, Status, Gesture)
+}
+
+
+def field_names(cls: type[Event]) -> list[str]:
+    return [f.name for f in fields(cls)]
+
+
+@dataclass(frozen=True)
+class Timed:
+    """An event scheduled at a clock time (seconds since the scenario started)."""
+
+    at: float
+    event: Event

@@ -1,0 +1,158 @@
+"""YAML layouts: which widgets are on screen, where, how big and how bright; plus the theme.
+
+A widget is placed by an anchor (top, bottom, left, right, centre, or a corner) and margins in
+panel pixels. Sizes are pixels or percentages of the space the margins leave, so one layout
+serves panels of different sizes. See README "Writing a layout".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hud import paths, schema
+from hud.schema import Color, Either, Field, FileRef, Float, Int, List, Record, Str, Tagged
+
+ANCHORS = ("top", "bottom", "left", "right", "centre", "center",
+           "top-left", "top-right", "bottom-left", "bottom-right")
+WIDGET_KINDS = ("status_bar", "navigation", "payment", "notification", "caption", "label")
+
+
+@dataclass(frozen=True)
+class Theme:
+    hue: tuple[int, int, int] = (0x3C, 0xFA, 0x44)
+    levels: int = 256  # grey levels the design uses (the device may have fewer)
+    font_regular: Path = paths.FONTS / "Inter-Medium.otf"
+    font_bold: Path = paths.FONTS / "Inter-SemiBold.otf"
+    font_cjk: Path = paths.FONTS / "DroidSansFallbackFull.ttf"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A length in pixels, or a percentage of the space available."""
+
+    value: float
+    percent: bool = False
+
+    def resolve(self, available: int) -> int:
+        return int(round(available * self.value / 100)) if self.percent else int(self.value)
+
+
+@dataclass(frozen=True)
+class WidgetSpec:
+    kind: str
+    anchor: str = "top-left"
+    margin: tuple[int, int] = (0, 0)
+    size: tuple[Dimension, Dimension] = (Dimension(100, True), Dimension(100, True))
+    font_size: int = 24
+    brightness: float = 1.0
+    max_lines: int = 3
+    text: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layout:
+    path: Path
+    name: str
+    theme: Theme
+    widgets: tuple[WidgetSpec, ...]
+
+
+class DimensionChecker(Str):
+    """`240` or `"50%"`."""
+
+    def check(self, node: Any, ctx: schema.Context, name: str) -> Any:
+        value = schema.Scalar.scalar(self, node, ctx, name)
+        if value is schema.INVALID:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 1 <= value <= 4096:
+                return ctx.error(node, f"{name!r} must be between 1 and 4096 pixels, got {value}")
+            return Dimension(value)
+        if isinstance(value, str) and value.endswith("%"):
+            try:
+                pct = float(value[:-1])
+            except ValueError:
+                pct = -1.0
+            if 0 < pct <= 100:
+                return Dimension(pct, percent=True)
+        return ctx.error(node, f"expected pixels (an integer) or a percentage like '50%' for {name!r}, "
+                         f"got {node.value!r}")
+
+
+def _pair(checker: schema.Checker, what: str) -> Either:
+    return Either(scalar=checker, sequence=List(checker, 2, 2), what=what)
+
+
+def _as_pair(value: Any) -> tuple[Any, Any]:
+    return (value[0], value[1]) if isinstance(value, list) else (value, value)
+
+
+def _theme(values: dict[str, Any]) -> Theme:
+    fonts = values["fonts"] or {}
+    default = Theme()
+    return Theme(
+        hue=values["hue"] or default.hue,
+        levels=values["levels"],
+        font_regular=fonts.get("regular") or default.font_regular,
+        font_bold=fonts.get("bold") or default.font_bold,
+        font_cjk=fonts.get("cjk") or default.font_cjk,
+    )
+
+
+_FONT = FileRef(roots=(paths.FONTS,), kind="font file")
+THEME_SCHEMA = Record(name="theme", build=_theme, fields={
+    "hue": Field(Color(), default=None),
+    "levels": Field(Int(2, 256), default=256),
+    "fonts": Field(Record(name="fonts", fields={
+        "regular": Field(_FONT), "bold": Field(_FONT), "cjk": Field(_FONT),
+    }), default=None),
+})
+
+_COMMON: dict[str, Field] = {
+    "anchor": Field(Str(choices=ANCHORS), default="top-left"),
+    "margin": Field(_pair(Int(0, 2048), "margin: pixels, or [x, y] pixels"), default=0),
+    "size": Field(_pair(DimensionChecker(), "size: [width, height] in pixels or percentages"),
+                  default=Dimension(100, percent=True)),
+    "font_size": Field(Int(8, 200), default=24),
+    "brightness": Field(Float(0.0, 1.0), default=1.0),
+}
+
+
+def _widget(kind: str, **extra: Field) -> Record:
+    def build(values: dict[str, Any]) -> WidgetSpec:
+        anchor = "centre" if values["anchor"] == "center" else values["anchor"]
+        return WidgetSpec(
+            kind=kind, anchor=anchor, margin=_as_pair(values["margin"]),
+            size=_as_pair(values["size"]), font_size=values["font_size"],
+            brightness=values["brightness"], max_lines=values.get("max_lines") or 3,
+            text=values.get("text") or "",
+        )
+
+    return Record(name=f"{kind} widget", fields={**_COMMON, **extra}, build=build)
+
+
+WIDGET_SCHEMA = Tagged(tag="kind", name="widget", variants={
+    "status_bar": _widget("status_bar"),
+    "navigation": _widget("navigation"),
+    "payment": _widget("payment"),
+    "notification": _widget("notification", max_lines=Field(Int(1, 12), default=3)),
+    "caption": _widget("caption", max_lines=Field(Int(1, 12), default=2)),
+    "label": _widget("label", text=Field(Str(), required=True)),
+})
+
+LAYOUT_SCHEMA = Record(name="layout", fields={
+    "name": Field(Str(), default=""),
+    "theme": Field(THEME_SCHEMA, default=None),
+    "widgets": Field(List(WIDGET_SCHEMA, min_len=1), required=True),
+})
+
+
+def load_layout(path: str | Path) -> Layout:
+    """Load and validate a layout; raises `schema.ConfigError` listing every problem."""
+    found = Path(path) if Path(path).is_file() else paths.find(path, paths.LAYOUTS) or Path(path)
+    values = schema.load(found, LAYOUT_SCHEMA, "layout")
+    return Layout(path=found, name=values["name"] or found.stem, theme=values["theme"] or Theme(),
+                  widgets=tuple(values["widgets"]))

@@ -1,0 +1,95 @@
+"""The panel renderer: (state, time) -> the image on the display, at the device's native resolution.
+
+Widgets draw grey intensities; this module then maps them through one palette that both
+colourises (one hue) and quantises (the panel's grey levels). Why a palette: a 256-entry lookup
+applied by SDL's blitter costs far less per frame than doing either in Python or numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hud.canvas import Canvas
+from hud.device import Device
+from hud.layout import Layout, WidgetSpec
+from hud.pg import pygame
+from hud.state import HudState
+from hud.text import FontSet, TextRenderer
+from hud.widgets import caption, label, navigation, notification, payment, status_bar
+
+DrawFn = Callable[[Canvas, pygame.Rect, WidgetSpec, HudState, float], None]
+WIDGETS: dict[str, DrawFn] = {
+    "status_bar": status_bar.draw,
+    "navigation": navigation.draw,
+    "payment": payment.draw,
+    "notification": notification.draw,
+    "caption": caption.draw,
+    "label": label.draw,
+}
+
+
+def place(spec: WidgetSpec, panel: tuple[int, int]) -> pygame.Rect:
+    """The widget's rectangle: anchored to an edge, a corner or the centre, inside its margins.
+
+    Margins keep the widget that far from the panel's edges on both sides of each axis;
+    percentage sizes are of the space the margins leave; a widget on a centred axis is centred.
+    """
+    pw, ph = panel
+    mx, my = spec.margin
+    anchor = spec.anchor
+    w = spec.size[0].resolve(pw - 2 * mx)
+    h = spec.size[1].resolve(ph - 2 * my)
+    x = mx if "left" in anchor else pw - mx - w if "right" in anchor else (pw - w) // 2
+    y = my if "top" in anchor else ph - my - h if "bottom" in anchor else (ph - h) // 2
+    return pygame.Rect(x, y, w, h)
+
+
+def quantise(level: int, levels: int) -> int:
+    """The grey value a panel with `levels` levels shows for an intended `level` (0..255)."""
+    step = round(level * (levels - 1) / 255)
+    return round(step * 255 / (levels - 1))
+
+
+def palette(hue: tuple[int, int, int], levels: int) -> list[tuple[int, int, int]]:
+    return [tuple(round(c * quantise(i, levels) / 255) for c in hue) for i in range(256)]  # type: ignore[misc]
+
+
+class PanelRenderer:
+    """Draws a layout on a device. Holds only caches; `render` is a function of (state, now)."""
+
+    def __init__(self, layout: Layout, device: Device) -> None:
+        self.layout = layout
+        self.device = device
+        theme = layout.theme
+        self.text = TextRenderer(FontSet(theme.font_regular, theme.font_bold, theme.font_cjk))
+        # A monochrome waveguide has one physical hue; a colour display shows the theme's.
+        self.hue = device.hue or theme.hue
+        self.levels = min(theme.levels, device.levels)
+        self.size = device.panel
+        self.rects = [(spec, place(spec, self.size)) for spec in layout.widgets]
+        self._grey = pygame.Surface(self.size, depth=24)
+        self._indexed = pygame.Surface(self.size, depth=8)
+        self._indexed.set_palette(palette(self.hue, self.levels))
+
+    def render_grey(self, state: HudState, now: float) -> pygame.Surface:
+        """The intensities the widgets drew (owned by the renderer: copy to keep)."""
+        grey = self._grey
+        grey.fill((0, 0, 0))
+        canvas = Canvas(grey, self.text)
+        payment_rects = [r for s, r in self.rects if s.kind == "payment"] if state.pay else []
+        for spec, rect in self.rects:
+            # One primary item at a time: an active payment hides what it overlaps.
+            if spec.kind != "payment" and any(rect.colliderect(p) for p in payment_rects):
+                continue
+            grey.set_clip(rect.inflate(4, 4))
+            WIDGETS[spec.kind](canvas, rect, spec, state, now)
+        grey.set_clip(None)
+        return grey
+
+    def render(self, state: HudState, now: float) -> pygame.Surface:
+        """The panel image: a new 24-bit surface in the display's hue and grey levels."""
+        grey = self.render_grey(state, now)
+        pygame.surfarray.pixels2d(self._indexed)[...] = pygame.surfarray.pixels_red(grey)
+        out = pygame.Surface(self.size, depth=24)
+        out.blit(self._indexed, (0, 0))
+        return out

@@ -1,0 +1,27 @@
+"""One place that imports pygame, so every process renders the same way.
+
+Why: pygame's smoothscale picks a SIMD backend per CPU, which would make pixels depend on the
+machine, so every caller gets the generic (portable) backend. Headless callers also select SDL's
+dummy drivers, which SDL reads when the display is initialised.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+def use_headless_drivers() -> None:
+    """Select SDL's dummy video and audio drivers unless the caller chose others."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+import pygame  # noqa: E402  (the environment must be set first)
+
+pygame.transform.set_smoothscale_backend("GENERIC")
+if not pygame.font.get_init():
+    pygame.font.init()
+
+__all__ = ["pygame", "use_headless_drivers"]

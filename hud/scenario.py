@@ -1,0 +1,163 @@
+"""Scenario files: a scripted assistant session as a timeline of events at times in seconds.
+
+Kept under `assets/scenarios/`. A scenario may also choose its layout, device and background;
+command-line options override them. See README "Writing a scenario".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hud import events as ev
+from hud import paths, schema
+from hud.schema import Bool, Field, FileRef, Float, Int, List, Record, Str, Tagged
+
+_TEXT = Str(max_len=2000)
+
+#: The YAML fields of each event type; names and defaults mirror the dataclasses in hud.events.
+EVENT_FIELDS: dict[str, dict[str, Field]] = {
+    "wake": {},
+    "say": {"text": Field(_TEXT, required=True)},
+    "think": {},
+    "answer": {"text": Field(_TEXT, required=True), "cps": Field(Float(1, 1000), default=28.0),
+               "hold": Field(Float(0, 600), default=4.0)},
+    "idle": {},
+    "navigate": {
+        "maneuver": Field(Str(choices=ev.MANEUVERS), required=True),
+        "distance": Field(Float(0, 1_000_000), required=True),
+        "street": Field(Str(max_len=200), default=""),
+        "eta": Field(Float(0, 10_000), default=0.0),
+        "speed": Field(Float(0, 100), default=1.4),
+        "exit": Field(Int(1, 8), default=None),
+    },
+    "nav_end": {},
+    "notify": {
+        "app": Field(Str(max_len=60), required=True),
+        "title": Field(Str(max_len=200), required=True),
+        "body": Field(_TEXT, default=""),
+        "urgent": Field(Bool(), default=False),
+        "duration": Field(Float(0.5, 3600), default=6.0),
+    },
+    "pay_detect": {
+        "merchant": Field(Str(max_len=80), required=True),
+        "amount": Field(Float(0, 1_000_000), required=True),
+        "currency": Field(Str(pattern=r"[A-Z]{3}", pattern_help="an ISO 4217 code like 'CNY'"),
+                          default="CNY"),
+        "timeout": Field(Float(1, 600), default=15.0),
+        "verify_seconds": Field(Float(0.1, 60), default=2.0),
+        "outcome": Field(Str(choices=ev.PAY_OUTCOMES), default="success"),
+        "reason": Field(Str(max_len=120), default=""),
+    },
+    "pay_confirm": {"by": Field(Str(choices=("voice", "tap", "gaze")), default="voice")},
+    "pay_cancel": {},
+    "pay_result": {"ok": Field(Bool(), required=True), "reason": Field(Str(max_len=120), default="")},
+    "status": {
+        "battery_main": Field(Int(0, 100), default=None),
+        "battery_swap": Field(Int(0, 100), default=None),
+        "connectivity": Field(Str(choices=ev.CONNECTIVITY), default=None),
+    },
+    "gesture": {"kind": Field(Str(choices=ev.GESTURES), required=True)},
+}
+assert set(EVENT_FIELDS) == set(ev.EVENT_TYPES), "every event type needs its YAML fields"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    path: Path | None
+    name: str
+    duration: float
+    timeline: tuple[ev.Timed, ...]
+    layout: Path | None = None
+    device: str | None = None
+    background: str | None = None
+    battery_main: int = 82
+    battery_swap: int = 100
+    connectivity: str = "5g"
+    start_time: float = 8 * 3600 + 41 * 60  # time of day at t = 0, seconds since midnight
+
+    def events_between(self, start: float, end: float) -> list[ev.Timed]:
+        """Events with start < at <= end, in timeline order (the first frame includes at == 0)."""
+        return [t for t in self.timeline if start < t.at <= end or (start == end == t.at == 0)]
+
+
+def _timed(type_name: str) -> Record:
+    cls = ev.EVENT_TYPES[type_name]
+
+    def build(values: dict[str, Any]) -> ev.Timed:
+        at = values.pop("at")
+        return ev.Timed(at=at, event=cls(**values))
+
+    return Record(name=f"'{type_name}' event", build=build, post=_roundabout_exit if type_name == "navigate" else None,
+                  fields={"at": Field(Float(0, 86_400), required=True), **EVENT_FIELDS[type_name]})
+
+
+def _roundabout_exit(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context) -> bool:
+    maneuver, exit_number = values.get("maneuver"), values.get("exit")
+    if maneuver == "roundabout" and exit_number is None:
+        ctx.error(nodes["maneuver"], "a 'roundabout' maneuver needs 'exit' (1 to 8, counted from the entry)")
+        return False
+    if maneuver not in ("roundabout", None, schema.INVALID) and exit_number not in (None, schema.INVALID):
+        ctx.error(nodes["exit"], f"'exit' applies only to the 'roundabout' maneuver, not {maneuver!r}")
+        return False
+    return True
+
+
+EVENT_SCHEMA = Tagged(tag="event", name="event", variants={name: _timed(name) for name in EVENT_FIELDS})
+
+
+BACKGROUND_SPEC = r"auto|scene(:day|:night)?|camera(:.+)?|.+\.(png|jpe?g|PNG|JPE?G)"
+
+
+def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context) -> bool:
+    """What single fields cannot check: events within the duration, a device that exists."""
+    from hud.device import available
+
+    ok = True
+    device = values.get("device")
+    if device not in (None, schema.INVALID) and device not in available():
+        ctx.error(nodes["device"], f"unknown device {device!r} (available: {', '.join(available())})"
+                  + schema.suggest(device, available()))
+        ok = False
+    timeline, duration = values.get("timeline"), values.get("duration")
+    if timeline in (None, schema.INVALID) or duration in (None, schema.INVALID):
+        return ok
+    for timed, node in zip(timeline, nodes["timeline"].value, strict=True):
+        if timed.at > duration:
+            ctx.error(node, f"'{timed.event.type}' at {timed.at} s is after the scenario's duration of "
+                      f"{duration} s; raise 'duration' or move the event")
+            ok = False
+    return ok
+
+
+SCENARIO_SCHEMA = Record(name="scenario", post=_cross_checks, fields={
+    "name": Field(Str(), default=""),
+    "duration": Field(Float(0.1, 86_400), required=True),
+    "layout": Field(FileRef(roots=(paths.LAYOUTS,), kind="layout"), default=None),
+    "device": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'"),
+                    default=None),
+    "background": Field(Str(pattern=BACKGROUND_SPEC, pattern_help="scene, scene:night, camera[:N], auto or a "
+                            "PNG/JPEG path"), default=None),
+    "start_time": Field(Str(pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day like '08:41'"),
+                        default="08:41"),
+    "status": Field(Record(name="status", fields=EVENT_FIELDS["status"]), default=None),
+    "timeline": Field(List(EVENT_SCHEMA), required=True),
+})
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario; raises `schema.ConfigError` listing every problem."""
+    found = Path(path) if Path(path).is_file() else paths.find(path, paths.SCENARIOS) or Path(path)
+    v = schema.load(found, SCENARIO_SCHEMA, "scenario")
+    status = v["status"] or {}
+    hours, minutes = (int(x) for x in v["start_time"].split(":"))
+    timeline = tuple(sorted(v["timeline"], key=lambda t: t.at))  # stable: same-time events keep file order
+    return Scenario(
+        path=found, name=v["name"] or found.stem, duration=v["duration"], timeline=timeline,
+        layout=v["layout"], device=v["device"], background=v["background"],
+        battery_main=status.get("battery_main") if status.get("battery_main") is not None else 82,
+        battery_swap=status.get("battery_swap") if status.get("battery_swap") is not None else 100,
+        connectivity=status.get("connectivity") or "5g",
+        start_time=hours * 3600 + minutes * 60,
+    )

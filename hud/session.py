@@ -1,0 +1,129 @@
+"""A running emulator: scenario, clock, state, and the renderers that turn them into pixels.
+
+The window, the headless runner, `shot`, the benchmarks and the tests all drive this one class,
+so they produce the same pixels for the same (scenario, time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hud import events as ev
+from hud import paths
+from hud.background import BackgroundSource, open_background
+from hud.clock import VirtualClock
+from hud.compositor import DEFAULT_CAMERA_HFOV, Compositor
+from hud.device import DEFAULT_DEVICE, Device, load_device
+from hud.layout import Layout, load_layout
+from hud.model.status import StatusState
+from hud.panel import PanelRenderer
+from hud.pg import pygame
+from hud.scenario import Scenario, load_scenario
+from hud.state import HudState, apply, settle
+
+DEFAULT_VIEW = (1280, 720)
+
+
+@dataclass
+class Options:
+    """What to load; None means the scenario's choice, then the default."""
+
+    scenario: str | Path = paths.DEFAULT_SCENARIO
+    device: str | None = None
+    layout: str | Path | None = None
+    background: str | None = None
+    view: tuple[int, int] = DEFAULT_VIEW
+    camera_hfov: float = DEFAULT_CAMERA_HFOV
+    fallback_background: str = "scene"  # used when neither the options nor the scenario choose
+
+
+@dataclass
+class Session:
+    scenario: Scenario
+    device: Device
+    layout: Layout
+    background: BackgroundSource
+    view: tuple[int, int] = DEFAULT_VIEW
+    camera_hfov: float = DEFAULT_CAMERA_HFOV
+    clock: VirtualClock = field(default_factory=VirtualClock)
+    log: list[ev.Timed] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.panel = PanelRenderer(self.layout, self.device)
+        self.compositor = Compositor(self.device, self.view, self.camera_hfov)
+        self.restart()
+
+    @classmethod
+    def open(cls, options: Options) -> Session:
+        scenario = load_scenario(options.scenario)
+        device = load_device(options.device or scenario.device or DEFAULT_DEVICE)
+        layout = load_layout(options.layout or scenario.layout or device.layout)
+        background = open_background(options.background or scenario.background or options.fallback_background)
+        return cls(scenario, device, layout, background, options.view, options.camera_hfov)
+
+    # -- time and events ---------------------------------------------------------------------
+    def restart(self) -> None:
+        """Back to t = 0 with the scenario's initial status."""
+        self.clock.reset()
+        s = self.scenario
+        self.state = HudState(status=StatusState(battery_main=s.battery_main, battery_swap=s.battery_swap,
+                                                 connectivity=s.connectivity, day_start=s.start_time))
+        self.log.clear()
+        self._next = 0
+        self._run_until(0.0)
+
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    def _run_until(self, now: float) -> None:
+        timeline = self.scenario.timeline
+        while self._next < len(timeline) and timeline[self._next].at <= now:
+            timed = timeline[self._next]
+            self.state = apply(self.state, timed.event, timed.at)
+            self.log.append(timed)
+            self._next += 1
+        self.state = settle(self.state, now)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock (unless paused) and play the scenario up to the new time."""
+        self._run_until(self.clock.advance(seconds))
+
+    def step(self, seconds: float) -> None:
+        """Move the clock even while paused (single-step)."""
+        self._run_until(self.clock.step(seconds))
+
+    def seek(self, t: float) -> None:
+        """Jump to time `t`, replaying from the start if `t` is in the past."""
+        if t < self.now:
+            self.restart()
+        self._run_until(self.clock.step(t - self.now))
+
+    def push(self, event: ev.Event) -> None:
+        """An event from outside the script (a key, a gesture, a test), at the current time."""
+        self.state = apply(self.state, event, self.now)
+        self.log.append(ev.Timed(self.now, event))
+
+    def gesture(self, kind: str) -> None:
+        if kind not in ev.GESTURES:
+            raise ValueError(f"unknown gesture {kind!r} (expected one of: {', '.join(ev.GESTURES)})")
+        self.push(ev.Gesture(kind=kind))
+
+    @property
+    def finished(self) -> bool:
+        return self.now >= self.scenario.duration
+
+    # -- pixels ------------------------------------------------------------------------------
+    def render_panel(self) -> pygame.Surface:
+        return self.panel.render(self.state, self.now)
+
+    def render_background(self) -> pygame.Surface:
+        return self.background.frame(self.now, self.view)
+
+    def render_composite(self) -> pygame.Surface:
+        """What the wearer sees (the returned surface is reused by the next call: copy to keep)."""
+        return self.compositor.compose(self.render_background(), self.render_panel())
+
+    def close(self) -> None:
+        self.background.stop()

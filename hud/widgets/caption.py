@@ -1,0 +1,79 @@
+"""Assistant caption: idle (nothing: saves power), listening (animated voice bars and the live
+transcript), thinking (pulsing dots), answering (text appearing as it streams, newest lines kept).
+"""
+
+from __future__ import annotations
+
+import math
+
+from hud.canvas import Canvas
+from hud.layout import WidgetSpec
+from hud.pg import pygame
+from hud.state import HudState
+
+
+def _assistant_mark(canvas: Canvas, centre: tuple[int, int], r: int, level: int, now: float,
+                    active: bool) -> None:
+    """The assistant's ring; it breathes while the assistant is busy."""
+    pulse = 0.75 + 0.25 * math.sin(now * 2 * math.pi * 0.8) if active else 1.0
+    canvas.ring(centre, r, round(level * pulse), width=max(2, r // 4))
+    canvas.dot(centre, max(2, r // 3), level)
+
+
+def _voice_bars(canvas: Canvas, x: int, cy: int, h: int, level: int, now: float) -> int:
+    """Five bars moving like a voice level meter; returns the width used."""
+    w = max(3, h // 6)
+    for i in range(5):
+        amp = 0.35 + 0.65 * abs(math.sin(now * 5.1 + i * 1.3) * math.sin(now * 2.3 + i * 0.7))
+        bh = max(w, round(h * amp))
+        pygame.draw.rect(canvas.surface, (level,) * 3, (x + i * (w + 3), cy - bh // 2, w, bh),
+                         border_radius=w // 2)
+    return 5 * (w + 3)
+
+
+def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, now: float) -> None:
+    cap = state.caption
+    if cap.mode == "idle":
+        return
+    size = spec.font_size
+    text = canvas.text
+    line_h = text.line_height(size)
+    level = canvas.level(spec)
+    r = max(6, round(size * 0.55))
+    mark_x = rect.x + r + 2
+    x = rect.x + 2 * r + max(10, size // 2)
+    width = rect.right - x
+
+    if cap.mode == "answering":
+        shown = cap.visible_text(now)
+        lines = text.wrap(shown, size, width) if shown else [""]
+        lines = lines[-spec.max_lines:]  # newest lines stay in view while streaming
+        top = rect.bottom - len(lines) * line_h
+        _assistant_mark(canvas, (mark_x, top + line_h // 2), r, level, now, active=len(shown) < len(cap.text))
+        for i, line in enumerate(lines):
+            end = text.draw(canvas.surface, line, (x, top + i * line_h), size, level)
+            if i == len(lines) - 1 and len(shown) < len(cap.text) and int(now * 4) % 2 == 0:
+                caret = pygame.Rect(end.right + 3, top + i * line_h + line_h // 5, max(2, size // 10),
+                                    line_h * 3 // 5)
+                pygame.draw.rect(canvas.surface, (canvas.level(spec, 0.7),) * 3, caret)
+        return
+
+    cy = rect.bottom - line_h // 2
+    _assistant_mark(canvas, (mark_x, cy), r, level, now, active=True)
+    if cap.mode == "listening":
+        used = _voice_bars(canvas, x, cy, round(line_h * 0.7), level, now)
+        words = cap.heard or "Listening…"
+        emphasis = 1.0 if cap.heard else 0.6
+        tx = x + used + max(8, size // 2)
+        line = text.wrap(words, size, rect.right - tx, max_lines=1)[0] if cap.heard else words
+        # The transcript is the wearer's own words: shown quoted, slightly dimmer than answers.
+        if cap.heard:
+            line = f"“{line}”"
+        text.draw(canvas.surface, line, (tx, rect.bottom - line_h), size, canvas.level(spec, emphasis * 0.85))
+    else:  # thinking
+        for i in range(3):
+            phase = (now * 2.2 - i * 0.33) % 1.0
+            bright = 0.35 + 0.65 * max(0.0, math.sin(phase * math.pi))
+            canvas.dot((x + 6 + i * (size // 2 + 4), cy), max(3, size // 7), canvas.level(spec, bright))
+        text.draw(canvas.surface, "Thinking…", (x + 3 * (size // 2 + 4) + 12, rect.bottom - line_h), size,
+                  canvas.level(spec, 0.6))

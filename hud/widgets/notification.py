@@ -1,0 +1,56 @@
+"""Notification card: app, title, body wrapped to the card, the count of those waiting, time left.
+
+An outline card (no filled panels on an additive display); an urgent one has a double border
+and an exclamation mark. A thin line along the bottom shrinks until the card auto-dismisses.
+"""
+
+from __future__ import annotations
+
+from hud.canvas import Canvas
+from hud.layout import WidgetSpec
+from hud.pg import pygame
+from hud.state import HudState
+
+
+def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, now: float) -> None:
+    note = state.notes.current
+    if note is None:
+        return
+    size = spec.font_size
+    small = max(8, round(size * 0.75))
+    pad = max(6, size // 2)
+    inner_w = rect.width - 2 * pad
+    text = canvas.text
+    title_lines = text.wrap(note.title, size, inner_w, max_lines=2, bold=True)
+    body_lines = text.wrap(note.body, size, inner_w, max_lines=spec.max_lines) if note.body else []
+    height = (pad * 2 + text.line_height(small) + 4 + len(title_lines) * text.line_height(size)
+              + len(body_lines) * text.line_height(size) + 6)
+    card = pygame.Rect(rect.x, rect.y, rect.width, min(rect.height, height))
+
+    canvas.outline(card, canvas.level(spec, 0.55), width=2, radius=pad)
+    if note.urgent:
+        canvas.outline(card.inflate(-6, -6), canvas.level(spec, 0.35), width=1, radius=max(2, pad - 3))
+
+    x, y = card.x + pad, card.y + pad
+    header = note.app.upper()
+    if note.urgent:
+        header = "! " + header
+    text.draw(canvas.surface, header, (x, y), small, canvas.level(spec, 0.7), bold=True)
+    if state.notes.waiting:
+        text.draw(canvas.surface, f"+{state.notes.waiting}", (card.right - pad, y), small,
+                  canvas.level(spec, 0.7), align="right")
+    y += text.line_height(small) + 4
+    clip = canvas.surface.get_clip()
+    canvas.surface.set_clip(card)
+    for line in title_lines:
+        text.draw(canvas.surface, line, (x, y), size, canvas.level(spec), bold=True)
+        y += text.line_height(size)
+    for line in body_lines:
+        text.draw(canvas.surface, line, (x, y), size, canvas.level(spec, 0.8))
+        y += text.line_height(size)
+    canvas.surface.set_clip(clip)
+
+    left = 1.0 - (now - state.notes.shown_at) / note.duration
+    track = pygame.Rect(card.x + pad, card.bottom - 5, round((card.width - 2 * pad) * max(0.0, left)), 2)
+    if track.width > 0:
+        pygame.draw.rect(canvas.surface, (canvas.level(spec, 0.45),) * 3, track)

@@ -1,0 +1,25 @@
+"""Shared test setup: headless SDL before anything touches pygame, and paths to fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import pytest  # noqa: E402
+
+from hud.pg import use_headless_drivers  # noqa: E402
+
+use_headless_drivers()
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from the project root, so file names in messages are short and exact."""
+    monkeypatch.chdir(ROOT)
+    return ROOT

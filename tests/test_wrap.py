@@ -1,0 +1,58 @@
+"""Wrapping by pixel width: words, CJK characters, long words, ellipsis."""
+
+from __future__ import annotations
+
+from hud.wrap import ELLIPSIS, ellipsize, is_cjk, tokens, wrap
+
+
+def mono(text: str) -> int:
+    """A fake font: 10 px per character (CJK 20 px), so expectations are easy to read."""
+    return sum(20 if is_cjk(c) else 10 for c in text)
+
+
+def test_breaks_at_word_boundaries() -> None:
+    assert wrap("the quick brown fox jumps", 100, mono) == ["the quick", "brown fox", "jumps"]
+
+
+def test_no_line_is_wider_than_the_width() -> None:
+    text = "Gate B12. Leave by 09:20 to make it; check-in closes 09:35."
+    for width in (60, 90, 150, 300):
+        assert all(mono(line) <= width for line in wrap(text, width, mono))
+
+
+def test_breaks_between_cjk_characters() -> None:
+    assert wrap("我在靠窗的位置等你", 80, mono) == ["我在靠窗", "的位置等", "你"]
+
+
+def test_closing_punctuation_never_starts_a_line() -> None:
+    lines = wrap("到了吗？我在这里。", 80, mono)
+    assert all(not line.startswith(("？", "。")) for line in lines)
+    assert "".join(lines) == "到了吗？我在这里。"
+
+
+def test_mixed_latin_and_cjk_keep_words_whole() -> None:
+    lines = wrap("我在Blue Bottle等你", 120, mono)
+    assert "Bottle" in "".join(lines) and all("Bott" not in line or "Bottle" in line for line in lines)
+
+
+def test_tokens_split_cjk_but_not_words() -> None:
+    assert tokens("hi 你好 there") == ["hi ", "你", "好 ", "there"]
+
+
+def test_a_word_wider_than_the_line_is_split() -> None:
+    assert wrap("abcdefghijkl", 50, mono) == ["abcde", "fghij", "kl"]
+
+
+def test_ellipsis_past_max_lines() -> None:
+    lines = wrap("one two three four five six seven", 80, mono, max_lines=2)
+    assert len(lines) == 2
+    assert lines[-1].endswith(ELLIPSIS) and mono(lines[-1]) <= 80
+
+
+def test_no_ellipsis_when_it_fits() -> None:
+    assert wrap("short", 100, mono, max_lines=1) == ["short"]
+    assert ellipsize("short", 100, mono) == "short"
+
+
+def test_newlines_are_kept() -> None:
+    assert wrap("a\nb", 100, mono) == ["a", "b"]
