@@ -106,7 +106,7 @@ class DemoWindow:
         window.blit(self.chrome.render(line, 15, 210), (frame.x + 10, frame.bottom - 26),
                     special_flags=pygame.BLEND_RGB_MAX)
         if self.show_help:
-            rows = [("Keys", "")] + KEYS
+            rows = [("Keys", ""), *KEYS]
             h = 28 * len(rows) + 20
             panel = pygame.Rect(0, 0, 460, h)
             panel.center = frame.center

@@ -40,5 +40,5 @@ def frame_times(seconds: float, fps: float) -> list[float]:
     """The exact clock times of a headless run of `seconds` at `fps` (first frame at 0)."""
     if fps <= 0:
         raise ValueError(f"fps must be positive; {fps} given")
-    count = int(round(seconds * fps))
+    count = round(seconds * fps)
     return [i / fps for i in range(count + 1)]

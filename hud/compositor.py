@@ -41,7 +41,10 @@ class Compositor:
         out.blit(background, (0, 0))
         if panel.get_size() == self.rect.size:
             out.blit(panel, self.rect, special_flags=pygame.BLEND_RGB_ADD)
-        else:
+        elif panel.get_bitsize() == self._scaled.get_bitsize():
             pygame.transform.smoothscale(panel, self.rect.size, self._scaled)
             out.blit(self._scaled, self.rect, special_flags=pygame.BLEND_RGB_ADD)
+        else:  # smoothscale into a buffer needs matching formats; other panels take the slow path
+            out.blit(pygame.transform.smoothscale(panel, self.rect.size), self.rect,
+                     special_flags=pygame.BLEND_RGB_ADD)
         return out

@@ -36,7 +36,7 @@ class Dimension:
     percent: bool = False
 
     def resolve(self, available: int) -> int:
-        return int(round(available * self.value / 100)) if self.percent else int(self.value)
+        return round(available * self.value / 100) if self.percent else int(self.value)
 
 
 @dataclass(frozen=True)

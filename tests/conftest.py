@@ -8,9 +8,9 @@ from pathlib import Path
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
-import pytest  # noqa: E402
+import pytest
 
-from hud.pg import use_headless_drivers  # noqa: E402
+from hud.pg import use_headless_drivers
 
 use_headless_drivers()
 
@@ -23,3 +23,12 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run from the project root, so file names in messages are short and exact."""
     monkeypatch.chdir(ROOT)
     return ROOT
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden images from this run")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))

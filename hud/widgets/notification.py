@@ -21,11 +21,13 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     pad = max(6, size // 2)
     inner_w = rect.width - 2 * pad
     text = canvas.text
-    title_lines = text.wrap(note.title, size, inner_w, max_lines=2, bold=True)
-    body_lines = text.wrap(note.body, size, inner_w, max_lines=spec.max_lines) if note.body else []
-    height = (pad * 2 + text.line_height(small) + 4 + len(title_lines) * text.line_height(size)
-              + len(body_lines) * text.line_height(size) + 6)
-    card = pygame.Rect(rect.x, rect.y, rect.width, min(rect.height, height))
+    line_h = text.line_height(size)
+    chrome = pad * 2 + text.line_height(small) + 4 + 6  # header, paddings, the time-left line
+    fits = max(1, (rect.height - chrome) // line_h)  # lines the widget's height has room for
+    title_lines = text.wrap(note.title, size, inner_w, max_lines=min(2, fits), bold=True)
+    room = min(spec.max_lines, fits - len(title_lines))
+    body_lines = text.wrap(note.body, size, inner_w, max_lines=room) if note.body and room > 0 else []
+    card = pygame.Rect(rect.x, rect.y, rect.width, chrome + (len(title_lines) + len(body_lines)) * line_h)
 
     canvas.outline(card, canvas.level(spec, 0.55), width=2, radius=pad)
     if note.urgent:
@@ -44,10 +46,10 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     canvas.surface.set_clip(card)
     for line in title_lines:
         text.draw(canvas.surface, line, (x, y), size, canvas.level(spec), bold=True)
-        y += text.line_height(size)
+        y += line_h
     for line in body_lines:
         text.draw(canvas.surface, line, (x, y), size, canvas.level(spec, 0.8))
-        y += text.line_height(size)
+        y += line_h
     canvas.surface.set_clip(clip)
 
     left = 1.0 - (now - state.notes.shown_at) / note.duration

@@ -41,14 +41,16 @@ def _viewfinder(c: Canvas, box: pygame.Rect, level: int) -> None:
 
 
 def _voiceprint(c: Canvas, box: pygame.Rect, level: int, progress: float, now: float) -> None:
-    n = 9
-    w = max(2, box.width // (2 * n))
+    """A voice-level 'print' whose bars light up from the left as verification progresses."""
+    n = 7
+    gap = max(2, box.width // 28)
+    w = max(3, (box.width - (n - 1) * gap) // n)
     for i in range(n):
         base = 0.3 + 0.7 * abs(math.sin(i * 1.7 + 0.4))
         wobble = 0.85 + 0.15 * math.sin(now * 6 + i)
         h = max(w, round(box.height * base * wobble))
         lit = (i + 0.5) / n <= progress
-        x = box.x + i * 2 * w + w // 2
+        x = box.x + i * (w + gap)
         pygame.draw.rect(c.surface, ((level if lit else level // 3),) * 3,
                          (x, box.centery - h // 2, w, h), border_radius=w // 2)
 

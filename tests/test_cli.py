@@ -1,0 +1,111 @@
+"""Every command-line command, run the way a user runs it (in-process through `main`)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from hud.cli import main
+from hud.output import load_png
+from hud.pg import pygame
+
+
+@pytest.mark.parametrize("argv", [[], ["shot"], ["validate"], ["bench"]])
+def test_help_on_each_command(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*argv, "--help"])
+    assert done.value.code == 0
+    assert "usage: python main.py" in capsys.readouterr().out
+
+
+def test_shot_panel_is_at_panel_resolution(tmp_path, capsys) -> None:
+    out = tmp_path / "panel.png"
+    assert main(["shot", "--at", "16", "--out", str(out), "--view", "panel"]) == 0
+    assert load_png(out).get_size() == (640, 480)
+    assert "panel, 640x480, generic, t=16 s" in capsys.readouterr().out
+
+
+def test_shot_composite_at_size_with_device_and_night(tmp_path) -> None:
+    out = tmp_path / "c.png"
+    assert main(["shot", "--at", "8", "--out", str(out), "--device", "even-g2", "--background", "scene:night",
+                 "--size", "960x540"]) == 0
+    img = load_png(out)
+    assert img.get_size() == (960, 540)
+    assert max(img.get_at((480, 500))[:3]) < 200  # a night street is dark outside the HUD
+
+
+def test_shot_over_an_image_background(tmp_path) -> None:
+    still = pygame.Surface((320, 240), depth=24)
+    still.fill((90, 90, 200))
+    pygame.image.save(still, str(tmp_path / "blue.png"))
+    out = tmp_path / "o.png"
+    assert main(["shot", "--at", "0", "--out", str(out), "--background", str(tmp_path / "blue.png"),
+                 "--size", "320x180"]) == 0
+    assert load_png(out).get_at((5, 170))[:3] == (90, 90, 200)
+
+
+def test_shot_rejects_bad_input_clearly(tmp_path, capsys) -> None:
+    assert main(["shot", "--at", "-1", "--out", str(tmp_path / "x.png")]) == 1
+    assert "--at must be 0 or later; -1.0 given" in capsys.readouterr().err
+    assert main(["shot", "--at", "1", "--out", str(tmp_path / "x.png"), "--device", "nope"]) == 1
+    assert "unknown device 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["shot", "--at", "1", "--out", "x.png", "--size", "huge"])
+    assert "size must be WIDTHxHEIGHT" in capsys.readouterr().err
+
+
+def test_shot_with_a_broken_scenario_exits_2_with_positions(in_root, tmp_path, capsys) -> None:
+    code = main(["shot", "--scenario", "tests/fixtures/scenarios/late_event.yaml", "--at", "1",
+                 "--out", str(tmp_path / "x.png")])
+    assert code == 2
+    assert "tests/fixtures/scenarios/late_event.yaml:4:5: 'think' at 12.0 s" in capsys.readouterr().err
+
+
+def test_validate_good_files(in_root, capsys) -> None:
+    files = ["layouts/default.yaml", "layouts/compact.yaml", "assets/scenarios/city_walk.yaml",
+             "assets/devices/generic.yaml"]
+    assert main(["validate", *files]) == 0
+    out = capsys.readouterr().out
+    assert "ok   layouts/default.yaml (layout)" in out and "(scenario)" in out and "(device)" in out
+
+
+def test_validate_bad_files_exit_2_with_every_message(in_root, capsys) -> None:
+    code = main(["validate", "layouts/default.yaml", "tests/fixtures/layouts/many_problems.yaml",
+                 "tests/fixtures/layouts/unknown_kind.yaml"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out.count("tests/fixtures/layouts/many_problems.yaml:") == 7
+    assert "tests/fixtures/layouts/unknown_kind.yaml:2:11: unknown widget kind 'navigaton'" in captured.out
+    assert "2 of 3 file(s) invalid" in captured.err
+
+
+def test_validate_unknown_kind_of_file(tmp_path, capsys) -> None:
+    path = tmp_path / "what.yaml"
+    path.write_text("hello: world\n")
+    assert main(["validate", str(path)]) == 2
+    assert "cannot tell what this file is" in capsys.readouterr().out
+
+
+def test_headless_runs_and_exits_0(tmp_path, capsys) -> None:
+    out = tmp_path / "last.png"
+    assert main(["--headless", "--seconds", "2", "--fps", "5", "--out", str(out), "--size", "320x180"]) == 0
+    assert "rendered 11 frames of 'City walk'" in capsys.readouterr().out
+    assert load_png(out).get_size() == (320, 180)
+
+
+def test_demo_window_opens_and_closes(capsys) -> None:
+    # SDL's dummy video driver (set by conftest) stands in for a display.
+    assert main(["--seconds", "0.3", "--background", "scene", "--size", "320x180"]) == 0
+
+
+def test_bench_prints_every_stage_with_ratios(capsys) -> None:
+    assert main(["bench", "--frames", "5", "--size", "320x180"]) == 0
+    out = capsys.readouterr().out
+    for stage in ("memory copy", "background", "panel render", "composite", "whole frame"):
+        assert stage in out
+    assert "x copy" in out and "<= 20x" in out and "<= 5x" in out
+
+
+def test_main_py_is_thin() -> None:
+    text = (ROOT / "main.py").read_text()
+    assert "from hud.cli import main" in text and len(text.splitlines()) < 12

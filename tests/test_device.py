@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from hud.device import available, load_device
+from hud.schema import ConfigError
+
+
+@pytest.mark.parametrize("name", available())
+def test_every_bundled_profile_loads_and_cites_its_source(name: str) -> None:
+    d = load_device(name)
+    assert d.name == name and d.source and d.layout.is_file()
+    assert 2 <= d.levels <= 256
+
+
+def test_unknown_device_lists_the_available_ones() -> None:
+    with pytest.raises(ValueError, match=r"unknown device 'nope' \(available: .*generic"):
+        load_device("nope")
+
+
+def test_bad_profile_reports_positions(tmp_path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("name: Bad Name\nlabel: x\npanel: [640]\nfov: [30, 20]\neyes: three\n")
+    with pytest.raises(ConfigError) as caught:
+        load_device(path)
+    messages = [f"{p.line}:{p.col}: {p.message}" for p in caught.value.problems]
+    assert messages == [
+        "1:7: 'name' must be lower-case letters, digits and '-', got 'Bad Name'",
+        "3:8: 'panel' needs exactly 2 items, got 1",
+        "5:7: unknown eyes 'three' (expected one of: left, right, both)",
+    ]
