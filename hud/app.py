@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hud import events as ev
 from hud.output import fit, save_png
-from hud.pg import pygame
+from hud.pg import pygame, use_exact_scaling
 from hud.session import Options, Session
 from hud.text import FontSet, TextRenderer
 
@@ -75,7 +75,11 @@ class DemoWindow:
             self.session.restart()
 
     def save_screenshot(self) -> Path:
-        frame = self.session.render_composite()
+        use_exact_scaling(True)  # the same pixels `shot` writes for this moment
+        try:
+            frame = self.session.render_composite()
+        finally:
+            use_exact_scaling(False)
         name = f"hud-{self.session.scenario.path.stem if self.session.scenario.path else 'session'}"
         path = save_png(frame, self.screenshots / f"{name}-t{self.session.now:06.2f}.png")
         print(f"saved {path}", file=sys.stderr)
@@ -102,9 +106,12 @@ class DemoWindow:
         window.blit(badge, badge.get_rect(center=box.center), special_flags=pygame.BLEND_RGB_MAX)
         state = "paused" if s.clock.paused else "playing"
         line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · "
-                f"t = {s.now:5.1f} / {s.scenario.duration:g} s · {state} · H for help")
-        window.blit(self.chrome.render(line, 15, 210), (frame.x + 10, frame.bottom - 26),
-                    special_flags=pygame.BLEND_RGB_MAX)
+                f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
+        text = self.chrome.render(line, 15, 220)
+        strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6), pygame.SRCALPHA)
+        strip.fill((0, 0, 0, 170))  # the chrome must stay readable over a bright street
+        window.blit(strip, (frame.x + 6, frame.bottom - 30))
+        window.blit(text, (frame.x + 14, frame.bottom - 27), special_flags=pygame.BLEND_RGB_MAX)
         if self.show_help:
             rows = [("Keys", ""), *KEYS]
             h = 28 * len(rows) + 20
@@ -125,6 +132,7 @@ class DemoWindow:
 def run_window(options: Options, seconds: float | None = None) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run."""
     pygame.display.init()
+    use_exact_scaling(False)  # interactive: this CPU's fastest smoothscale (screenshots switch back)
     session = Session.open(options)
     window = pygame.display.set_mode(options.view, pygame.RESIZABLE)
     pygame.display.set_caption(f"hud: simulated AI glasses ({session.scenario.name}, {session.device.label})")
@@ -145,4 +153,5 @@ def run_window(options: Options, seconds: float | None = None) -> int:
     finally:
         session.close()
         pygame.display.quit()
+        use_exact_scaling(True)
     return 0

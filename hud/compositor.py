@@ -32,8 +32,8 @@ class Compositor:
     def __init__(self, device: Device, view: tuple[int, int], camera_hfov: float = DEFAULT_CAMERA_HFOV) -> None:
         self.view = view
         self.rect = panel_rect(view, device, camera_hfov)
-        self._scaled = pygame.Surface(self.rect.size, depth=24)
-        self._out = pygame.Surface(view, depth=24)
+        self._scaled = pygame.Surface(self.rect.size, depth=32)
+        self._out = pygame.Surface(view, depth=32)
 
     def compose(self, background: pygame.Surface, panel: pygame.Surface) -> pygame.Surface:
         """The wearer's view: `background` plus the panel's light (the returned surface is reused)."""

@@ -70,6 +70,7 @@ class PanelRenderer:
         self._grey = pygame.Surface(self.size, depth=24)
         self._indexed = pygame.Surface(self.size, depth=8)
         self._indexed.set_palette(palette(self.hue, self.levels))
+        self._out = pygame.Surface(self.size, depth=32)
 
     def render_grey(self, state: HudState, now: float) -> pygame.Surface:
         """The intensities the widgets drew (owned by the renderer: copy to keep)."""
@@ -87,9 +88,12 @@ class PanelRenderer:
         return grey
 
     def render(self, state: HudState, now: float) -> pygame.Surface:
-        """The panel image: a new 24-bit surface in the display's hue and grey levels."""
+        """The panel image in the display's hue and grey levels (reused by the next call: copy to keep).
+
+        32-bit, because SDL's blitters and pygame's smoothscale are several times faster on 32-bit
+        pixels than on 24-bit ones.
+        """
         grey = self.render_grey(state, now)
         pygame.surfarray.pixels2d(self._indexed)[...] = pygame.surfarray.pixels_red(grey)
-        out = pygame.Surface(self.size, depth=24)
-        out.blit(self._indexed, (0, 0))
-        return out
+        self._out.blit(self._indexed, (0, 0))
+        return self._out

@@ -20,8 +20,20 @@ def use_headless_drivers() -> None:
 
 import pygame  # noqa: E402  (the environment must be set first)
 
+#: The SIMD backend pygame chose for this CPU (SSE2, NEON, ...): fast, but its rounding differs.
+FAST_SCALING = pygame.transform.get_smoothscale_backend()
 pygame.transform.set_smoothscale_backend("GENERIC")
 if not pygame.font.get_init():
     pygame.font.init()
 
-__all__ = ["pygame", "use_headless_drivers"]
+
+def use_exact_scaling(exact: bool = True) -> None:
+    """Generic smoothscale (identical pixels on every machine) or this CPU's fastest one.
+
+    Everything that writes or compares pixels (shot, headless, tests) keeps the default, exact;
+    only the interactive window switches to the fast backend.
+    """
+    pygame.transform.set_smoothscale_backend("GENERIC" if exact else FAST_SCALING)
+
+
+__all__ = ["FAST_SCALING", "pygame", "use_exact_scaling", "use_headless_drivers"]

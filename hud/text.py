@@ -49,6 +49,7 @@ class TextRenderer:
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
         self._lines: OrderedDict[tuple[str, int, bool, int], pygame.Surface] = OrderedDict()
+        self._wrapped: dict[tuple[str, int, int, int | None, bool], list[str]] = {}
 
     def _pair(self, size: int, bold: bool) -> tuple[pygame.font.Font, pygame.font.Font]:
         latin = _font(self.fonts.bold if bold else self.fonts.regular, size)
@@ -66,7 +67,15 @@ class TextRenderer:
 
     def wrap(self, text: str, size: int, width: int, max_lines: int | None = None,
              bold: bool = False) -> list[str]:
-        return wrap(text, width, lambda s: self.width(s, size, bold), max_lines)
+        """`text` wrapped to `width` pixels (cached: widgets re-wrap the same words every frame)."""
+        key = (text, size, width, max_lines, bold)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            lines = wrap(text, width, lambda s: self.width(s, size, bold), max_lines)
+            if len(self._wrapped) >= _CACHE_LIMIT:
+                self._wrapped.clear()
+            self._wrapped[key] = lines
+        return list(lines)
 
     def render(self, text: str, size: int, level: int = 255, bold: bool = False) -> pygame.Surface:
         """One line as a 24-bit surface: grey `level` glyphs on black (cached)."""

@@ -42,4 +42,4 @@ def format_distance(metres: float, maneuver: str = "straight") -> str:
 def format_eta(minutes: float) -> str:
     if minutes < 1:
         return "< 1 min"
-    return f"{int(math.ceil(minutes))} min"
+    return f"{math.ceil(minutes)} min"
