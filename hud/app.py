@@ -75,11 +75,12 @@ class DemoWindow:
             self.session.restart()
 
     def save_screenshot(self) -> Path:
+        backend = pygame.transform.get_smoothscale_backend()
         use_exact_scaling(True)  # the same pixels `shot` writes for this moment
         try:
             frame = self.session.render_composite()
         finally:
-            use_exact_scaling(False)
+            pygame.transform.set_smoothscale_backend(backend)
         name = f"hud-{self.session.scenario.path.stem if self.session.scenario.path else 'session'}"
         path = save_png(frame, self.screenshots / f"{name}-t{self.session.now:06.2f}.png")
         print(f"saved {path}", file=sys.stderr)
@@ -93,7 +94,7 @@ class DemoWindow:
             window.blit(frame, target)
         else:
             if self._scaled is None or self._scaled.get_size() != target.size:
-                self._scaled = pygame.Surface(target.size, depth=24)
+                self._scaled = pygame.Surface(target.size, 0, frame)  # smoothscale needs matching formats
             pygame.transform.smoothscale(frame, target.size, self._scaled)
             window.blit(self._scaled, target)
         self._draw_chrome(window, target)
@@ -108,17 +109,17 @@ class DemoWindow:
         line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
         text = self.chrome.render(line, 15, 220)
-        strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6), pygame.SRCALPHA)
-        strip.fill((0, 0, 0, 170))  # the chrome must stay readable over a bright street
+        strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))
+        strip.set_alpha(170)  # a dark strip: the chrome must stay readable over a bright street
         window.blit(strip, (frame.x + 6, frame.bottom - 30))
         window.blit(text, (frame.x + 14, frame.bottom - 27), special_flags=pygame.BLEND_RGB_MAX)
         if self.show_help:
             rows = [("Keys", ""), *KEYS]
             h = 28 * len(rows) + 20
-            panel = pygame.Rect(0, 0, 460, h)
+            panel = pygame.Rect(0, 0, 168 + max(self.chrome.width(what, 18) for _, what in rows), h)
             panel.center = frame.center
-            shade = pygame.Surface(panel.size, pygame.SRCALPHA)
-            shade.fill((0, 0, 0, 200))
+            shade = pygame.Surface(panel.size)
+            shade.set_alpha(200)
             window.blit(shade, panel)
             pygame.draw.rect(window, CHROME, panel, width=1, border_radius=8)
             for i, (key, what) in enumerate(rows):

@@ -1,0 +1,76 @@
+"""The demo window's keys and drawing, driven with synthetic key events on SDL's dummy driver."""
+
+from __future__ import annotations
+
+import pytest
+
+from hud.app import DemoWindow
+from hud.output import load_png
+from hud.pg import pygame
+from hud.session import Options, Session
+
+
+@pytest.fixture
+def demo(tmp_path):
+    session = Session.open(Options(background="scene", view=(320, 180)))
+    window = DemoWindow(session, screenshots=tmp_path / "shots")
+    yield window
+    session.close()
+
+
+def press(demo: DemoWindow, key: int) -> None:
+    demo.handle(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+
+
+def test_space_pauses_and_right_steps(demo) -> None:
+    demo.update(0.1)
+    press(demo, pygame.K_SPACE)
+    demo.update(0.2)
+    assert demo.session.now == pytest.approx(0.1)
+    press(demo, pygame.K_RIGHT)
+    assert demo.session.now == pytest.approx(1.1)
+    press(demo, pygame.K_SPACE)
+    demo.update(0.2)
+    assert demo.session.now == pytest.approx(1.3)
+
+
+def test_restart_help_and_quit(demo) -> None:
+    demo.session.seek(20)
+    press(demo, pygame.K_r)
+    assert demo.session.now == 0
+    press(demo, pygame.K_h)
+    assert demo.show_help
+    press(demo, pygame.K_ESCAPE)
+    assert not demo.running
+
+
+def test_enter_taps_to_confirm_a_payment(demo) -> None:
+    demo.session.seek(41.0)
+    assert demo.session.state.pay.phase == "awaiting"
+    press(demo, pygame.K_RETURN)
+    assert demo.session.state.pay.phase == "verifying"
+    assert demo.session.state.pay.confirmed_by == "tap"
+
+
+def test_screenshot_equals_shot_output(demo, tmp_path) -> None:
+    from hud.cli import main
+
+    demo.session.seek(16.0)
+    path = demo.save_screenshot()
+    assert main(["shot", "--at", "16", "--out", str(tmp_path / "shot.png"), "--size", "320x180"]) == 0
+    saved, shot = load_png(path), load_png(tmp_path / "shot.png")
+    assert pygame.image.tobytes(saved, "RGB") == pygame.image.tobytes(shot, "RGB")
+
+
+def test_draw_letterboxes_into_any_window_size(demo) -> None:
+    window = pygame.Surface((500, 500), depth=32)
+    demo.show_help = True
+    demo.draw(window)
+    assert window.get_at((250, 5))[:3] == (0, 0, 0)  # letterbox bar above the 16:9 picture
+    assert window.get_at((250, 250))[:3] != (0, 0, 0)
+
+
+def test_loops_after_the_scenario_ends(demo) -> None:
+    demo.session.seek(demo.session.scenario.duration + 1.9)
+    demo.update(0.2)
+    assert demo.session.now < 1.0
