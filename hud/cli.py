@@ -67,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
                                           "when not.")
     validate.add_argument("files", nargs="+", metavar="FILE")
 
+    snap = sub.add_parser("snap", help="screenshot tests from a folder of YAML cases",
+                          description="Each DIR/*.yaml case renders one screenshot and compares it with the "
+                                      "golden PNG of the same name beside it.")
+    snap.add_argument("action", choices=("check", "record"), help="check: compare; record: write goldens")
+    snap.add_argument("folder", metavar="DIR")
+    snap.add_argument("--report", metavar="DIR", default="build/hud-snapshots",
+                      help="where failures and the HTML report go (default build/hud-snapshots)")
+
     bench = sub.add_parser("bench", help="print per-stage frame times",
                            description="Median per-frame time of each stage at --size, and each as a "
                                        "ratio to a plain memory copy of a frame timed in the same run.")
@@ -74,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH")
     bench.add_argument("--device", metavar="NAME")
     bench.add_argument("--background", default="scene", metavar="SPEC")
+    bench.add_argument("--snapshots", action="store_true",
+                       help="instead: time the project's snapshot suite (median ms per check, whole suite)")
     return parser
 
 
@@ -151,10 +161,21 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.snapshots:
+        from hud.testing.bench import run_snapshot_bench
+
+        print(run_snapshot_bench())
+        return EXIT_OK
     from hud.bench import run_bench
 
     print(run_bench(frames=args.frames, view=args.size, device=args.device, background=args.background))
     return EXIT_OK
+
+
+def cmd_snap(args: argparse.Namespace) -> int:
+    from hud.testing.snap_cli import run_snap
+
+    return run_snap(args.action, Path(args.folder), Path(args.report))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hud.pg import use_headless_drivers
 
         use_headless_drivers()
-    commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench}
+    commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
     try:
         return command(args)

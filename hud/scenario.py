@@ -89,11 +89,12 @@ def _timed(type_name: str) -> Record:
         at = values.pop("at")
         return ev.Timed(at=at, event=cls(**values))
 
-    return Record(name=f"'{type_name}' event", build=build, post=_roundabout_exit if type_name == "navigate" else None,
+    post = _roundabout_exit if type_name == "navigate" else None
+    return Record(name=f"'{type_name}' event", build=build, post=post,
                   fields={"at": Field(Float(0, 86_400), required=True), **EVENT_FIELDS[type_name]})
 
 
-def _roundabout_exit(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context) -> bool:
+def _roundabout_exit(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
     maneuver, exit_number = values.get("maneuver"), values.get("exit")
     if maneuver == "roundabout" and exit_number is None:
         ctx.error(nodes["maneuver"], "a 'roundabout' maneuver needs 'exit' (1 to 8, counted from the entry)")
@@ -110,7 +111,7 @@ EVENT_SCHEMA = Tagged(tag="event", name="event", variants={name: _timed(name) fo
 BACKGROUND_SPEC = r"auto|scene(:day|:night)?|camera(:.+)?|.+\.(png|jpe?g|PNG|JPE?G)"
 
 
-def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context) -> bool:
+def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
     """What single fields cannot check: events within the duration, a device that exists."""
     from hud.device import available
 

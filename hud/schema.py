@@ -299,8 +299,8 @@ class Record(Checker):
     build: Callable[[dict[str, Any]], Any] | None = None
     what: str = "a mapping"
     #: Checks across fields (e.g. events within the duration), given the values (some may be
-    #: INVALID or missing) and their nodes; returns False after recording a problem.
-    post: Callable[[dict[str, Any], dict[str, Node], Context], bool] | None = None
+    #: INVALID or missing), their nodes and the mapping's node; returns False after recording a problem.
+    post: Callable[[dict[str, Any], dict[str, Node], Context, Node], bool] | None = None
 
     def check(self, node: Node, ctx: Context, name: str) -> Any:
         items = mapping_items(node, ctx, name)
@@ -333,7 +333,7 @@ class Record(Checker):
                 else:
                     values[key] = spec.default
         if self.post is not None:  # runs even after field problems, so all problems come at once
-            ok = self.post(values, {str(k.value): v for k, v in items}, ctx) and ok
+            ok = self.post(values, {str(k.value): v for k, v in items}, ctx, node) and ok
         if not ok:
             return INVALID
         return self.build(values) if self.build else values

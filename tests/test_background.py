@@ -26,6 +26,7 @@ from hud.background import (  # noqa: E402
     open_background,
     scale_to_cover,
 )
+from hud.background.base import blank_frame  # noqa: E402
 from hud.pg import pygame  # noqa: E402
 
 
@@ -73,6 +74,15 @@ def two_cameras(monkeypatch: pytest.MonkeyPatch) -> _FakeModule:
     module = _FakeModule(["/dev/video0", "/dev/video1"])
     monkeypatch.setattr(camera_module, "pygame_camera_module", lambda: module)
     return module
+
+
+def _assert_frame_layout(frame: pygame.Surface, size: tuple[int, int], what: str = "") -> None:
+    """Exactly `size`, 32-bit RGB without per-pixel alpha, laid out like the compositor's buffer
+    (so blitting it there is a straight copy)."""
+    assert frame.get_size() == size, what
+    assert frame.get_bitsize() == 32, what
+    assert not frame.get_flags() & pygame.SRCALPHA, what
+    assert frame.get_masks() == pygame.Surface(size, depth=32).get_masks(), what
 
 
 def _png(path: Path, size: tuple[int, int] = (64, 48)) -> Path:
@@ -169,11 +179,15 @@ def _sources(tmp_path: Path) -> list[BackgroundSource]:
 
 
 @pytest.mark.parametrize("size", [(320, 180), (641, 479), (1, 1), (200, 600)])
-def test_every_source_returns_a_24_bit_frame_of_exactly_the_size(tmp_path: Path, size: tuple[int, int]) -> None:
+def test_every_source_returns_a_32_bit_rgb_frame_of_exactly_the_size(tmp_path: Path, size: tuple[int, int]) -> None:
     for source in _sources(tmp_path):
-        frame = source.frame(1.5, size)
-        assert frame.get_size() == size, source.label
-        assert frame.get_bitsize() == 24, source.label
+        _assert_frame_layout(source.frame(1.5, size), size, source.label)
+
+
+def test_blank_frame_is_in_the_frame_layout() -> None:
+    frame = blank_frame((5, 3), (10, 20, 30))
+    _assert_frame_layout(frame, (5, 3))
+    assert frame.get_at((4, 2))[:3] == (10, 20, 30)
 
 
 @pytest.mark.parametrize("size", [(0, 10), (10, -1), (1.5, 2), "big", (1, 2, 3)])
@@ -212,3 +226,18 @@ def test_scale_to_cover_fills_the_frame_and_crops_the_overflow_evenly() -> None:
         assert square.get_at((x, y))[:3] == (0, 255, 0)
     wide = scale_to_cover(image, (40, 10))  # same aspect: nothing cropped
     assert wide.get_at((0, 5))[:3] == (255, 0, 0) and wide.get_at((20, 5))[:3] == (0, 255, 0)
+
+
+@pytest.mark.parametrize(("depth", "flags"), [(8, 0), (16, 0), (24, 0), (32, 0), (32, pygame.SRCALPHA)])
+@pytest.mark.parametrize("size", [(40, 10), (20, 20), (80, 20)])
+def test_scale_to_cover_gives_a_frame_whatever_the_source_format(
+    depth: int, flags: int, size: tuple[int, int]
+) -> None:
+    image = pygame.Surface((40, 10), flags, depth)
+    image.fill((255, 255, 255))
+    image.fill((0, 0, 0), (0, 0, 10, 10))
+    frame = scale_to_cover(image, size)
+    _assert_frame_layout(frame, size)
+    w, h = size
+    assert frame.get_at((w - 1, h // 2))[:3] == (255, 255, 255)  # exact: no level lost widening 16-bit colour
+    assert frame.get_at((0, h // 2))[:3] == ((0, 0, 0) if w >= 40 else (255, 255, 255))

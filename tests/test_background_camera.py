@@ -19,8 +19,8 @@ def _near(colour: tuple[int, ...], expected: tuple[int, int, int]) -> bool:
     return all(abs(a - b) <= 3 for a, b in zip(colour[:3], expected, strict=True))
 
 
-def _solid(colour: tuple[int, int, int], size: tuple[int, int] = (64, 48)) -> pygame.Surface:
-    surface = pygame.Surface(size, 0, 24)
+def _solid(colour: tuple[int, int, int], size: tuple[int, int] = (64, 48), depth: int = 24) -> pygame.Surface:
+    surface = pygame.Surface(size, 0, depth)
     surface.fill(colour)
     return surface
 
@@ -69,14 +69,18 @@ def _source(script: list[pygame.Surface | Exception], **kwargs: object) -> tuple
     return CameraBackground(0, module=module), module
 
 
-def test_frames_show_the_latest_image_scaled_to_cover() -> None:
-    source, module = _source([_solid((200, 0, 0)), _solid((0, 0, 200))])
+@pytest.mark.parametrize("depth", [16, 24, 32])
+def test_frames_show_the_latest_image_scaled_to_cover(depth: int) -> None:
+    red, blue = _solid((200, 0, 0), depth=depth), _solid((0, 0, 200), depth=depth)
+    source, module = _source([red, blue])
     source.start()
     assert module.asked == [("/dev/video0", (640, 480))]
     first = source.frame(0.0, (160, 90))
-    assert first.get_size() == (160, 90) and first.get_bitsize() == 24
-    assert _near(first.get_at((80, 45)), (200, 0, 0))
-    assert _near(source.frame(0.1, (160, 90)).get_at((0, 0)), (0, 0, 200))
+    assert first.get_size() == (160, 90) and first.get_bitsize() == 32
+    assert not first.get_flags() & pygame.SRCALPHA
+    # As the camera stored them: a 16-bit image holds 200 as 205.
+    assert _near(first.get_at((80, 45)), tuple(red.get_at((0, 0)))[:3])
+    assert _near(source.frame(0.1, (160, 90)).get_at((0, 0)), tuple(blue.get_at((0, 0)))[:3])
 
 
 def test_a_failed_read_keeps_the_last_image() -> None:
@@ -94,7 +98,7 @@ def test_before_any_image_arrives_the_frame_is_black() -> None:
     source, _ = _source([RuntimeError("no data yet")])
     source.start()
     frame = source.frame(0.0, (20, 10))
-    assert frame.get_size() == (20, 10)
+    assert frame.get_size() == (20, 10) and frame.get_bitsize() == 32
     assert frame.get_at((10, 5))[:3] == (0, 0, 0)
     assert source.read_failures == 1
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hud.background.base import BackgroundError, BackgroundSource, SizeCache, check_size
+from hud.background.base import BackgroundError, BackgroundSource, SizeCache, blank_frame, check_size
 from hud.paths import ASSETS, describe_search, find
 from hud.pg import pygame
 
@@ -73,7 +73,7 @@ class ImageBackground(BackgroundSource):
         if cached is None:
             box = cover_box(self._image.size, size)
             scaled = self._image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-            cached = pygame.Surface(size, 0, 24)
+            cached = blank_frame(size)
             cached.blit(pygame.image.frombytes(scaled.tobytes(), size, "RGB"), (0, 0))
             self._frames.put(size, cached)
         return cached

@@ -33,13 +33,12 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     y = rect.y
     canvas.text.draw(canvas.surface, format_distance(metres, nav.maneuver), (x, y), big, level, bold=True)
     y += canvas.text.line_height(big)
-    street = nav.street
-    if exit_number is not None:
-        street = f"exit {exit_number} · {street}" if street else f"exit {exit_number}"
-    if street:
-        for line in canvas.text.wrap(street, size, width, max_lines=2):
-            canvas.text.draw(canvas.surface, line, (x, y), size, canvas.level(spec, 0.85))
-            y += canvas.text.line_height(size)
+    lines = [f"exit {exit_number}"] if exit_number is not None else []
+    if nav.street:
+        lines += canvas.text.wrap(nav.street, size, width, max_lines=2 - len(lines))
+    for line in lines:
+        canvas.text.draw(canvas.surface, line, (x, y), size, canvas.level(spec, 0.85))
+        y += canvas.text.line_height(size)
     if nav.eta > 0:
         small = max(8, round(size * 0.8))
         arrival = state.status.time_of_day(now + nav.eta_at(now) * 60)

@@ -1,0 +1,3 @@
+"""Screenshot testing: comparison, reports and the pytest plugin."""
+
+from __future__ import annotations

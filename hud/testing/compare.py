@@ -1,0 +1,369 @@
+"""Screenshot comparison: pixelmatch's per-pixel test, vectorised, with budgets a HUD team can trust.
+
+Why pixelmatch (mapbox/pixelmatch): its colour delta is perceptual (YIQ) and its anti-aliasing
+detector ignores the edge pixels that font rasterisers legitimately change, and it is the
+reference other screenshot tools use, so counts can be cross-checked. This module gives the same
+per-pixel verdicts as the reference (tests/test_compare.py checks against the `pixelmatch`
+package), but in numpy: an exact byte compare first, then the colour delta for the differing
+pixels only, then the anti-aliasing test for the pixels above the threshold only.
+
+Why the default threshold is 0.0, not pixelmatch's 0.1: the threshold hides every change whose
+colour delta is below it. In our hue (#3CFA44) one step of a 16-level panel (grey 255 -> 238)
+has a delta equal to a threshold of only 0.045-0.048, so pixelmatch's 0.1 hides one AND two
+steps of grey (three steps show); on a 256-level panel a one-unit change equals 0.0013-0.0038.
+Renders are deterministic, so a golden is either matched exactly or something changed: with 0.0
+any colour change is a candidate difference. A threshold is an explicit, visible tolerance
+(`summary()` names it) for whoever needs one.
+
+Anti-aliasing detection stays on by default (`include_aa=False`, as in pixelmatch): it only
+excuses a pixel that lies on an edge between darker and brighter neighbours (a rasteriser's
+blend); a moved or recoloured stroke still changes pixels inside or beside the stroke, which
+count. `include_aa=True` counts those edge pixels too.
+
+Budgets: BOTH `max_diff_pixels` and `max_diff_ratio` must hold; the defaults (0, 0.0) mean "no
+differing pixel". Loosening one therefore needs the other loosened as well (e.g.
+`Budget(max_diff_pixels=20, max_diff_ratio=1.0)`): a budget is never looser than it reads.
+A size mismatch never passes. Masks (x, y, w, h) remove their pixels from the count and from
+the ratio's denominator; pixels outside them get exactly the verdict they get without masks.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["AA", "DIFF", "SAME", "Budget", "Comparison", "compare", "diff_image"]
+
+SAME, DIFF, AA = 0, 1, 2  # values in Comparison.mask
+MAX_YIQ_DELTA = 35215  # the largest possible YIQ delta (black against white), pixelmatch's scale
+
+Rect = tuple[int, int, int, int]
+
+# A 5x5 patch around a pixel, row by row; cell (dy, dx) is at 5 * (dy + 2) + dx + 2.
+_PY, _PX = (a.ravel() for a in np.mgrid[-2:3, -2:3])
+_CENTRE = 12
+_STEPS = [(dy, dx) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if dx or dy]
+# The 8 neighbours in pixelmatch's scan order (x outer, y inner): the order decides which of two
+# equally bright neighbours the anti-aliasing test looks at next.
+_NEAR = np.array([5 * (dy + 2) + dx + 2 for dy, dx in _STEPS])
+# For each of those 8, the cells of its own 8 neighbours (all inside the 5x5 patch).
+_INNER = np.array([_CENTRE, *_NEAR])
+_AROUND = np.array([[5 * (dy + ey + 2) + dx + ex + 2 for ey, ex in _STEPS] for dy, dx in _STEPS])
+# Candidates are tested in chunks, so a frame where every pixel changed needs bounded memory.
+_CHUNK = 1 << 15
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_fraction(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much difference a screenshot may show and still pass (see the module docstring)."""
+
+    max_diff_pixels: int = 0
+    max_diff_ratio: float = 0.0
+    threshold: float = 0.0
+    include_aa: bool = False
+    masks: tuple[Rect, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.max_diff_pixels) or self.max_diff_pixels < 0:
+            raise ValueError(f"max_diff_pixels must be a whole number >= 0; {self.max_diff_pixels!r} given")
+        if not _is_fraction(self.max_diff_ratio):
+            raise ValueError(f"max_diff_ratio must be a fraction from 0 to 1 (0.01 is 1%); "
+                             f"{self.max_diff_ratio!r} given")
+        if not _is_fraction(self.threshold):
+            raise ValueError(f"threshold must be from 0 (exact colours) to 1; {self.threshold!r} given")
+        if not isinstance(self.include_aa, bool):
+            raise ValueError(f"include_aa must be True or False; {self.include_aa!r} given")
+        if isinstance(self.masks, str | bytes) or not isinstance(self.masks, Sequence):
+            raise ValueError(f"masks must be a sequence of (x, y, w, h) rectangles; {self.masks!r} given")
+        masks = []
+        for n, mask in enumerate(self.masks):
+            try:
+                values = tuple(mask)
+            except TypeError:
+                values = ()
+            if (len(values) != 4 or not all(_is_int(v) for v in values)
+                    or values[0] < 0 or values[1] < 0 or values[2] <= 0 or values[3] <= 0):
+                raise ValueError(f"mask {n} must be (x, y, w, h): integers, x and y >= 0, w and h > 0; "
+                                 f"{mask!r} given")
+            masks.append(tuple(int(v) for v in values))
+        object.__setattr__(self, "max_diff_pixels", int(self.max_diff_pixels))
+        object.__setattr__(self, "masks", tuple(masks))
+
+    def describe(self) -> str:
+        text = f"budget {self.max_diff_pixels} pixels / {_percent(self.max_diff_ratio)}"
+        if self.threshold:
+            text += f", threshold {self.threshold:g}"
+        if self.include_aa:
+            text += ", anti-aliasing counted"
+        return text
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What `compare` found. `mask` is HxW uint8 (SAME, DIFF, AA); None when nothing was computed."""
+
+    identical: bool
+    diff_pixels: int
+    aa_pixels: int
+    total_pixels: int
+    masked_pixels: int
+    size_mismatch: tuple[tuple[int, int], tuple[int, int]] | None  # ((w, h) expected, (w, h) actual)
+    mask: np.ndarray | None = field(default=None, compare=False, repr=False)
+    budget: Budget = field(default_factory=Budget)  # the one compared with: its masks, its default verdict
+
+    @property
+    def ratio(self) -> float:
+        """Differing pixels over the pixels compared (masked pixels are not compared)."""
+        counted = self.total_pixels - self.masked_pixels
+        return self.diff_pixels / counted if counted > 0 else 0.0
+
+    def passes(self, budget: Budget | None = None) -> bool:
+        """Both budgets hold, and the sizes match (`budget` defaults to the one compared with)."""
+        budget = budget or self.budget
+        if self.size_mismatch is not None:
+            return False
+        return self.diff_pixels <= budget.max_diff_pixels and self.ratio <= budget.max_diff_ratio
+
+    def summary(self, budget: Budget | None = None) -> str:
+        """One line for a test report: what differs, what was excused, the budget, the verdict."""
+        budget = budget or self.budget
+        if self.size_mismatch is not None:
+            (ew, eh), (aw, ah) = self.size_mismatch
+            return f"size differs: expected {ew}x{eh}, actual {aw}x{ah}; a size change never passes — fails"
+        if self.identical:
+            head = f"identical ({self.total_pixels} pixels)"
+        else:
+            noun = "pixel differs" if self.diff_pixels == 1 else "pixels differ"
+            head = f"{self.diff_pixels} {noun} ({_percent(self.ratio)})"
+        if self.aa_pixels:
+            head += f", {self.aa_pixels} anti-aliased ignored"
+        if self.masked_pixels:
+            head += f", {self.masked_pixels} masked"
+        verdict = "passes" if self.passes(budget) else "fails"
+        return f"{head}; {budget.describe()} — {verdict}"
+
+
+def _percent(fraction: float) -> str:
+    """Two decimals, but never rounds a non-zero share to "0.00%" (one pixel in a million shows)."""
+    pct = fraction * 100
+    return f"{pct:.2g}%" if 0 < pct < 0.01 else f"{pct:.2f}%"
+
+
+def _check_image(name: str, image: Any) -> None:
+    if not isinstance(image, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array (H x W x 3, uint8); {type(image).__name__} given")
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"{name} must be an H x W x 3 uint8 RGB array; shape {image.shape} {image.dtype} given")
+    if image.size == 0:
+        raise ValueError(f"{name} is empty (shape {image.shape}): there is nothing to compare")
+
+
+def compare(expected: np.ndarray, actual: np.ndarray, budget: Budget | None = None) -> Comparison:
+    """Compare two HxWx3 uint8 RGB images the way pixelmatch does (plus masks); never raises on content."""
+    budget = budget or Budget()
+    _check_image("expected", expected)
+    _check_image("actual", actual)
+    h, w = expected.shape[:2]
+    total = h * w
+    if expected.shape != actual.shape:
+        ah, aw = actual.shape[:2]
+        worst = max(total, ah * aw)  # counts that fail whoever reads only them
+        return Comparison(False, worst, 0, worst, 0, ((w, h), (aw, ah)), None, budget)
+    masked = _mask_map(budget.masks, h, w)
+    masked_pixels = int(np.count_nonzero(masked)) if masked is not None else 0
+    pixels = _Pixels(expected, actual)
+    if np.array_equal(pixels.a, pixels.b):
+        return Comparison(True, 0, 0, total, masked_pixels, None, None, budget)
+    ys, xs, aa = _classify(pixels, budget.threshold, budget.include_aa, masked)
+    mask = np.zeros((h, w), np.uint8)
+    mask[ys, xs] = np.where(aa, AA, DIFF)
+    aa_count = int(np.count_nonzero(aa))
+    return Comparison(False, len(ys) - aa_count, aa_count, total, masked_pixels, None, mask, budget)
+
+
+def _mask_map(masks: tuple[Rect, ...], h: int, w: int) -> np.ndarray | None:
+    """True where a mask covers the image (rectangles past the edge are clipped; overlaps count once)."""
+    if not masks:
+        return None
+    out = np.zeros((h, w), bool)
+    for x, y, mw, mh in masks:
+        out[y:y + mh, x:x + mw] = True
+    return out
+
+
+class _Pixels:
+    """Both images as N x 3 views in memory order, plus how (y, x) maps to a row of them.
+
+    Why: a flat byte compare and `np.take` are many times faster than comparing over the channel
+    axis or fancy-indexing in 2D. Row-major arrays (PNG files, `pygame.image.tobytes`) and
+    column-major ones (`pygame.surfarray`) are both used without a copy when both images share
+    the layout; otherwise they are copied to row-major once.
+    """
+
+    def __init__(self, expected: np.ndarray, actual: np.ndarray) -> None:
+        self.h, self.w = expected.shape[:2]
+        la, lb = self._flat(expected), self._flat(actual)
+        if la is None or lb is None or la[1:] != lb[1:]:
+            la, lb = self._flat(np.ascontiguousarray(expected)), self._flat(np.ascontiguousarray(actual))
+        assert la is not None and lb is not None
+        self.a, self.b = la[0], lb[0]
+        self.row_step, self.col_step = la[1], la[2]
+
+    def _flat(self, img: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+        if img.flags.c_contiguous:
+            return img.reshape(-1, 3), self.w, 1
+        if img.swapaxes(0, 1).flags.c_contiguous:
+            return img.swapaxes(0, 1).reshape(-1, 3), 1, self.h
+        return None
+
+    def differing(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the pixels whose bytes differ."""
+        index = np.flatnonzero(self.a.reshape(-1) != self.b.reshape(-1)) // 3
+        if len(index) > 1:  # the channels of one pixel give one index (they come sorted)
+            first = np.empty(len(index), bool)
+            first[0] = True
+            np.not_equal(index[1:], index[:-1], out=first[1:])
+            index = index[first]
+        if self.col_step == 1:
+            ys, xs = np.divmod(index, self.row_step)
+        else:
+            xs, ys = np.divmod(index, self.col_step)
+        return ys, xs
+
+    def index(self, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        return ys * self.row_step + xs * self.col_step
+
+
+def _classify(pixels: _Pixels, threshold: float, include_aa: bool,
+              masked: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pixels over the threshold (row and column indices) and which of them are anti-aliasing."""
+    ys, xs = pixels.differing()
+    if masked is not None:
+        keep = ~masked[ys, xs]
+        ys, xs = ys[keep], xs[keep]
+    # Same expression as pixelmatch, so the float comparison at the boundary agrees too.
+    max_delta = MAX_YIQ_DELTA * threshold * threshold
+    index = pixels.index(ys, xs)
+    over = _colour_delta(np.take(pixels.a, index, axis=0), np.take(pixels.b, index, axis=0)) > max_delta
+    ys, xs = ys[over], xs[over]
+    aa = np.zeros(len(ys), bool)
+    if not include_aa:
+        for start in range(0, len(ys), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            aa[part] = _antialiased(pixels, ys[part], xs[part])
+    return ys, xs, aa
+
+
+def _luma(px: np.ndarray) -> np.ndarray:
+    """pixelmatch's rgb2y, operation for operation (float64)."""
+    r, g, b = (px[..., c].astype(np.float64) for c in range(3))
+    return r * 0.29889531 + g * 0.58662247 + b * 0.11448223
+
+
+def _colour_delta(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
+    """pixelmatch's colorDelta for opaque pixels: squared YIQ distance, weighted."""
+    r1, g1, b1 = (p1[..., c].astype(np.float64) for c in range(3))
+    r2, g2, b2 = (p2[..., c].astype(np.float64) for c in range(3))
+    y = (r1 * 0.29889531 + g1 * 0.58662247 + b1 * 0.11448223) - (r2 * 0.29889531 + g2 * 0.58662247 + b2 * 0.11448223)
+    i = (r1 * 0.59597799 - g1 * 0.27417610 - b1 * 0.32180189) - (r2 * 0.59597799 - g2 * 0.27417610 - b2 * 0.32180189)
+    q = (r1 * 0.21147017 - g1 * 0.52261711 + b1 * 0.31114694) - (r2 * 0.21147017 - g2 * 0.52261711 + b2 * 0.31114694)
+    return 0.5053 * y * y + 0.299 * i * i + 0.1957 * q * q
+
+
+def _antialiased(pixels: _Pixels, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """pixelmatch's `antialiased(img1, ...) or antialiased(img2, ...)` for K pixels at once.
+
+    A pixel is anti-aliasing in an image when at most two neighbours share its brightness, it
+    has both a brighter and a darker neighbour, and the brightest or the darkest of them has 3+
+    identical siblings in both images (it is inside a flat region, the pixel on its edge).
+    """
+    h, w = pixels.h, pixels.w
+    ny, nx = ys[:, None] + _PY[_INNER], xs[:, None] + _PX[_INNER]
+    valid = ((ny >= 0) & (ny < h) & (nx >= 0) & (nx < w))[:, 1:]
+    # pixelmatch counts a border pixel as having one equal sibling already.
+    border = (ys == 0) | (ys == h - 1) | (xs == 0) | (xs == w - 1)
+    index = pixels.index(np.clip(ny, 0, h - 1), np.clip(nx, 0, w - 1))
+    slopes = [_slope(_luma(np.take(img, index, axis=0)), valid, border) for img in (pixels.a, pixels.b)]
+    out = np.zeros(len(ys), bool)
+    k = np.flatnonzero(slopes[0][0] | slopes[1][0])
+    if len(k):
+        many = _many_siblings(pixels, ys[k], xs[k])
+        rows = np.arange(len(k))
+        for possible, lo, hi in slopes:
+            out[k] |= possible[k] & (many[rows, lo[k]] | many[rows, hi[k]])
+    return out
+
+
+def _slope(luma: np.ndarray, valid: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, ...]:
+    """From the 3x3 brightness (centre first): which pixels may be anti-aliasing, and the
+    neighbours (0..7) to test next: the brightest and the darkest, the first in scan order."""
+    delta = luma[:, :1] - luma[:, 1:]
+    zeroes = border + np.count_nonzero((delta == 0) & valid, axis=1)
+    brighter = np.where(valid & (delta < 0), delta, 0.0)  # pixelmatch's "min"
+    darker = np.where(valid & (delta > 0), delta, 0.0)  # pixelmatch's "max"
+    lo, hi = brighter.argmin(axis=1), darker.argmax(axis=1)
+    rows = np.arange(len(delta))
+    return (zeroes <= 2) & (brighter[rows, lo] < 0) & (darker[rows, hi] > 0), lo, hi
+
+
+def _many_siblings(pixels: _Pixels, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """pixelmatch's `hasManySiblings`, in both images, for the 8 neighbours of each pixel (K x 8).
+
+    Reads the 5x5 around each pixel: the 3x3 around each neighbour lies inside it.
+    """
+    h, w = pixels.h, pixels.w
+    py, px = ys[:, None] + _PY, xs[:, None] + _PX
+    inside = ((py >= 0) & (py < h) & (px >= 0) & (px < w))[:, _AROUND]
+    border = ((py == 0) | (py == h - 1) | (px == 0) | (px == w - 1))[:, _NEAR]
+    index = pixels.index(np.clip(py, 0, h - 1), np.clip(px, 0, w - 1))
+    out = np.ones((len(ys), 8), bool)
+    for img in (pixels.a, pixels.b):
+        packed = _pack(np.take(img, index, axis=0))
+        same = (packed[:, _AROUND] == packed[:, _NEAR][:, :, None]) & inside
+        out &= border + np.count_nonzero(same, axis=2) > 2
+    return out
+
+
+def _pack(px: np.ndarray) -> np.ndarray:
+    """One int per colour, so "same colour" is one comparison."""
+    return (px[..., 0].astype(np.int32) << 16) | (px[..., 1].astype(np.int32) << 8) | px[..., 2]
+
+
+def diff_image(expected: np.ndarray, actual: np.ndarray, comparison: Comparison, alpha: float = 0.1) -> np.ndarray:
+    """pixelmatch's diff output: expected as faded grey, red differences, yellow anti-aliasing; masks blue.
+
+    Unmasked pixels are byte-identical to pixelmatch's output (same `alpha`). Why faded: the
+    red must be the only thing that catches the eye, the grey only says where it is.
+    """
+    _check_image("expected", expected)
+    _check_image("actual", actual)
+    if comparison.size_mismatch is not None or expected.shape != actual.shape:
+        raise ValueError(f"no diff image for images of different sizes: {comparison.summary()}")
+    if comparison.mask is not None and comparison.mask.shape != expected.shape[:2]:
+        raise ValueError(f"comparison is for {comparison.mask.shape[1]}x{comparison.mask.shape[0]} images; "
+                         f"these are {expected.shape[1]}x{expected.shape[0]}")
+    weight = alpha * 255 / 255  # pixelmatch: alpha * img[a] / 255, with opaque pixels
+    grey = (255 + (_luma(expected) - 255) * weight).astype(np.uint8)  # truncates, like pixelmatch's int()
+    out = np.repeat(grey[:, :, None], 3, axis=2)
+    h, w = grey.shape
+    masked = _mask_map(comparison.budget.masks, h, w)
+    if masked is not None:
+        out[masked, :2] //= 2
+        out[masked, 2] = 255
+    if comparison.mask is not None:
+        out[comparison.mask == DIFF] = (255, 0, 0)
+        out[comparison.mask == AA] = (255, 255, 0)
+    return out
+

@@ -1,0 +1,136 @@
+"""The test driver: load, push events, advance the clock, gesture, take screenshots.
+
+In the spirit of Textual's `run_test` / `Pilot`: a test describes what the wearer does and when,
+and nothing ever sleeps: the clock is virtual. Sessions are cached per configuration, because
+building a scene's static layers for a new size costs far more than a whole snapshot check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hud import events as ev
+from hud import paths
+from hud.pg import pygame
+from hud.session import Options, Session
+
+VIEWS = ("panel", "composite")
+_SESSIONS: dict[tuple[Any, ...], Session] = {}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    scenario: str
+    device: str | None
+    layout: str | None
+    background: str
+    size: tuple[int, int]
+
+
+def event_from_dict(data: dict[str, Any]) -> ev.Event:
+    """An event from its plain form, e.g. {"event": "notify", "app": "Chat", "title": "Hi"}."""
+    fields = dict(data)
+    kind = fields.pop("event", None)
+    cls = ev.EVENT_TYPES.get(str(kind))
+    if cls is None:
+        raise ValueError(f"unknown event {kind!r} (expected one of: {', '.join(ev.EVENT_TYPES)})")
+    unknown = set(fields) - set(ev.field_names(cls))
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} for event {kind!r} "
+                         f"(expected: {', '.join(ev.field_names(cls)) or 'none'})")
+    return cls(**fields)
+
+
+class Pilot:
+    """Drives one emulator session headlessly for a test."""
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+        self.loaded: Loaded | None = None
+
+    def load(self, scenario: str | Path = paths.DEFAULT_SCENARIO, device: str | None = None,
+             layout: str | Path | None = None, background: str = "scene",
+             size: tuple[int, int] = (1280, 720)) -> Pilot:
+        """Start from t = 0 of `scenario` (the city walk by default) on `device`."""
+        key = (str(scenario), device, str(layout) if layout else None, background, tuple(size))
+        session = _SESSIONS.get(key)
+        if session is None:
+            session = Session.open(Options(scenario=scenario, device=device, layout=layout,
+                                           background=background, view=tuple(size)))
+            _SESSIONS[key] = session
+        session.restart()
+        self.session = session
+        self.loaded = Loaded(str(scenario), device, str(layout) if layout else None, background, tuple(size))
+        return self
+
+    @property
+    def _s(self) -> Session:
+        if self.session is None:
+            self.load()
+        assert self.session is not None
+        return self.session
+
+    @property
+    def now(self) -> float:
+        return self._s.now
+
+    @property
+    def state(self):  # -> HudState
+        return self._s.state
+
+    @property
+    def device(self) -> str:
+        return self._s.device.name
+
+    def advance(self, seconds: float) -> Pilot:
+        """Move the virtual clock forward, playing the scenario's events on the way."""
+        self._s.step(seconds)
+        return self
+
+    def seek(self, t: float) -> Pilot:
+        self._s.seek(t)
+        return self
+
+    def push(self, event: ev.Event | dict[str, Any]) -> Pilot:
+        """An event now, as another program would send it."""
+        self._s.push(event if isinstance(event, ev.Event) else event_from_dict(event))
+        return self
+
+    def gesture(self, kind: str) -> Pilot:
+        self._s.gesture(kind)
+        return self
+
+    def say(self, text: str) -> Pilot:
+        return self.push(ev.Say(text=text))
+
+    def screenshot(self, view: str = "panel") -> np.ndarray:
+        """The view as an HxWx3 uint8 array (a copy)."""
+        if view not in VIEWS:
+            raise ValueError(f"unknown view {view!r} (expected one of: {', '.join(VIEWS)})")
+        surface = self._s.render_panel() if view == "panel" else self._s.render_composite()
+        return to_array(surface)
+
+    def widget_rect(self, kind: str, view: str = "panel") -> tuple[int, int, int, int]:
+        """Where a widget sits in a view: for masks ("ignore the clock")."""
+        s = self._s
+        rects = [r for spec, r in s.panel.rects if spec.kind == kind]
+        if not rects:
+            kinds = sorted({spec.kind for spec, _ in s.panel.rects})
+            raise ValueError(f"no {kind!r} widget in layout {s.layout.path.name} (it has: {', '.join(kinds)})")
+        r = rects[0].unionall(rects[1:]) if len(rects) > 1 else rects[0]
+        if view == "panel":
+            return (r.x, r.y, r.width, r.height)
+        box = s.compositor.rect
+        sx, sy = box.width / s.device.panel[0], box.height / s.device.panel[1]
+        x0, y0 = int(box.x + r.x * sx), int(box.y + r.y * sy)
+        x1, y1 = -int(-(box.x + r.right * sx)), -int(-(box.y + r.bottom * sy))  # round outwards
+        return (x0 - 1, y0 - 1, x1 - x0 + 2, y1 - y0 + 2)
+
+
+def to_array(surface: pygame.Surface) -> np.ndarray:
+    w, h = surface.get_size()
+    return np.frombuffer(pygame.image.tobytes(surface, "RGB"), dtype=np.uint8).reshape(h, w, 3).copy()

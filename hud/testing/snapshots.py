@@ -1,0 +1,132 @@
+"""Checking a screenshot against its golden PNG, and keeping a record of what happened.
+
+Shared by the pytest plugin and `python main.py snap`: both call `SnapshotChecker.check`.
+Failures leave evidence in the report folder (expected, actual, diff and a strip of the three)
+plus one JSON record each, so the report can be assembled by whichever process runs last, which
+is what makes it work under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from PIL import Image
+
+from hud.testing.compare import Budget, Comparison, compare, diff_image
+
+Status = Literal["passed", "failed", "missing", "written", "updated"]
+
+
+def read_png(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def write_png(array: np.ndarray, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(array, "RGB").save(path, format="PNG", compress_level=6)
+    return path
+
+
+def strip(expected: np.ndarray, actual: np.ndarray, diff: np.ndarray) -> np.ndarray:
+    """expected | actual | diff side by side, separated by grey gutters (sizes may differ)."""
+    h = max(a.shape[0] for a in (expected, actual, diff))
+    gutter = np.full((h, 8, 3), 96, np.uint8)
+    parts = []
+    for a in (expected, actual, diff):
+        pad = np.full((h, a.shape[1], 3), 96, np.uint8)
+        pad[: a.shape[0]] = a
+        parts.extend([pad, gutter])
+    return np.concatenate(parts[:-1], axis=1)
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:120] or "snapshot"
+
+
+@dataclass
+class CheckResult:
+    name: str
+    test: str
+    golden: str
+    status: Status
+    message: str
+    ms: float = 0.0
+    images: dict[str, str] = field(default_factory=dict)  # expected, actual, diff, strip -> paths
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("passed", "written", "updated")
+
+
+class SnapshotChecker:
+    """Compares images with goldens; `update` writes new and changed goldens instead of failing."""
+
+    def __init__(self, report_dir: Path, update: bool = False, default_budget: Budget | None = None) -> None:
+        self.report_dir = report_dir
+        self.update = update
+        self.default_budget = default_budget or Budget()
+        self.results: list[CheckResult] = []
+
+    def check(self, actual: np.ndarray, golden: Path, *, name: str, test: str = "",
+              budget: Budget | None = None, record_command: str = "") -> CheckResult:
+        start = time.perf_counter()
+        budget = budget or self.default_budget
+        if not golden.exists():
+            if self.update:
+                write_png(actual, golden)
+                result = CheckResult(name, test, str(golden), "written", f"wrote new golden {golden}")
+            else:
+                how = f"; create it with: {record_command}" if record_command else ""
+                result = CheckResult(name, test, str(golden), "missing", f"missing golden {golden}{how}")
+                result.images = self._evidence(name, None, actual, None)
+                self._record(result)
+        else:
+            expected = read_png(golden)
+            comparison = compare(expected, actual, budget)
+            if comparison.passes(budget):
+                result = CheckResult(name, test, str(golden), "passed", comparison.summary(budget))
+            elif self.update:
+                write_png(actual, golden)
+                result = CheckResult(name, test, str(golden), "updated",
+                                     f"updated golden {golden}: {comparison.summary(budget)}")
+            else:
+                result = CheckResult(name, test, str(golden), "failed", f"{name}: {comparison.summary(budget)}")
+                result.images = self._evidence(name, expected, actual, comparison)
+                self._record(result)
+        result.ms = (time.perf_counter() - start) * 1000
+        self.results.append(result)
+        return result
+
+    def _evidence(self, name: str, expected: np.ndarray | None, actual: np.ndarray,
+                  comparison: Comparison | None) -> dict[str, str]:
+        stem = f"{safe_name(name)}-{uuid.uuid4().hex[:6]}"
+        folder = self.report_dir / "images"
+        images = {"actual": str(write_png(actual, folder / f"{stem}-actual.png"))}
+        if expected is not None and comparison is not None:
+            images["expected"] = str(write_png(expected, folder / f"{stem}-expected.png"))
+            if comparison.size_mismatch is None:
+                diff = diff_image(expected, actual, comparison)
+                images["diff"] = str(write_png(diff, folder / f"{stem}-diff.png"))
+                images["strip"] = str(write_png(strip(expected, actual, diff), folder / f"{stem}-strip.png"))
+        return images
+
+    def _record(self, result: CheckResult) -> None:
+        folder = self.report_dir / "records"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{uuid.uuid4().hex}.json").write_text(json.dumps(asdict(result)), encoding="utf-8")
+
+
+def load_records(report_dir: Path) -> list[CheckResult]:
+    folder = report_dir / "records"
+    records = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        records.append(CheckResult(**json.loads(path.read_text(encoding="utf-8"))))
+    return sorted(records, key=lambda r: (r.test, r.name))

@@ -1,0 +1,85 @@
+"""The pytest plugin, used as a new user would: missing golden, record, pass, change, report, -n."""
+
+from __future__ import annotations
+
+import pytest
+
+TEST = '''
+import pytest
+from hud import events as ev
+
+def test_card(hud):
+    hud.load(scenario="empty.yaml", size=(320, 180))
+    hud.push(ev.Notify(app="Chat", title="{title}", body="See you at six"))
+    hud.advance(0.5)
+    hud.assert_snapshot("card")
+
+@pytest.mark.hud_budget(masks=["status_bar"])
+def test_clock_masked(hud):
+    hud.load(scenario="empty.yaml", size=(320, 180))
+    hud.advance({clock})
+    hud.assert_snapshot("clock")
+'''
+
+
+def write(pytester: pytest.Pytester, title: str = "Hello", clock: float = 1.0) -> None:
+    pytester.makepyfile(test_cards=TEST.format(title=title, clock=clock))
+
+
+def test_missing_golden_fails_with_the_command_that_records_it(pytester: pytest.Pytester) -> None:
+    write(pytester)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*missing golden*snapshots/test_cards/card.png; create it with: "
+                                 "pytest 'test_cards.py::test_card' --snapshot-update*"])
+
+
+def test_record_then_pass_then_one_word_fails_with_a_report(pytester: pytest.Pytester) -> None:
+    write(pytester)
+    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    assert (pytester.path / "snapshots" / "test_cards" / "card.png").is_file()
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+    write(pytester, title="Hallo")  # one word changed
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*card: * pixels differ*", "*hud snapshots: 1 passed, 1 failed*report: *index.html"])
+    report = (pytester.path / "build" / "hud-snapshots" / "index.html").read_text()
+    assert "test_cards.py::test_card" in report and "slider" in report and "pygame-ce 2.5.8" in report
+    assert list((pytester.path / "build" / "hud-snapshots" / "images").glob("card-*-strip.png"))
+
+
+def test_mask_hides_the_live_clock_but_nothing_else(pytester: pytest.Pytester) -> None:
+    write(pytester, clock=1.0)
+    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    write(pytester, clock=61.0)  # the status bar's clock reads a minute later: masked
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+
+def test_unused_goldens_are_reported_and_pruned_on_request(pytester: pytest.Pytester) -> None:
+    write(pytester)
+    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    stale = pytester.path / "snapshots" / "test_cards" / "old-screen.png"
+    stale.write_bytes((pytester.path / "snapshots" / "test_cards" / "card.png").read_bytes())
+    pytester.runpytest_subprocess().stdout.fnmatch_lines(["*1 golden(s) no test used*", "*old-screen.png"])
+    assert stale.exists()
+    pytester.runpytest_subprocess("--snapshot-prune").stdout.fnmatch_lines(["*pruned 1 unused golden(s)*"])
+    assert not stale.exists()
+
+
+def test_global_budget_option_lets_a_small_change_pass(pytester: pytest.Pytester) -> None:
+    write(pytester)
+    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    write(pytester, title="Hallo")
+    loose = ("--snapshot-max-diff-pixels=100000", "--snapshot-max-diff-ratio=1")
+    pytester.runpytest_subprocess(*loose).assert_outcomes(passed=2)
+
+
+def test_works_under_xdist(pytester: pytest.Pytester) -> None:
+    write(pytester)
+    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    write(pytester, title="Hallo")
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*hud snapshots: 1 passed, 1 failed*"])
+    assert "test_cards.py::test_card" in (pytester.path / "build" / "hud-snapshots" / "index.html").read_text()
