@@ -23,7 +23,7 @@ from typing import Any
 
 from hud import events as ev
 from hud import paths, schema
-from hud.schema import Either, Field, FileRef, Float, Int, List, Record, Str
+from hud.schema import Bool, Either, Field, FileRef, Float, Int, List, Record, Str
 from hud.testing.compare import Budget
 from hud.testing.pilot import VIEWS, Pilot
 from hud.testing.snapshots import CheckResult, SnapshotChecker
@@ -48,6 +48,7 @@ BUDGET_SCHEMA = Record(name="budget", fields={
     "max_diff_pixels": Field(Int(0, 100_000_000)),
     "max_diff_ratio": Field(Float(0, 1)),
     "threshold": Field(Float(0, 1)),
+    "include_aa": Field(Bool()),
 })
 
 

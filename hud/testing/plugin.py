@@ -37,14 +37,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--snapshot-max-diff-ratio", type=float, metavar="R", help="global budget: share 0..1")
     group.addoption("--snapshot-threshold", type=float, metavar="T", help="per-pixel colour-delta threshold 0..1")
     group.addoption("--snapshot-timings", metavar="FILE", help="write each check's milliseconds as JSON")
-    parser.addini("hud_snapshot_max_diff_pixels", "global budget: differing pixels", default="0")
-    parser.addini("hud_snapshot_max_diff_ratio", "global budget: share of pixels that may differ", default="0")
+    parser.addini("hud_snapshot_max_diff_pixels", "global budget: differing pixels", default="")
+    parser.addini("hud_snapshot_max_diff_ratio", "global budget: share of pixels that may differ", default="")
     parser.addini("hud_snapshot_threshold", "per-pixel colour-delta threshold (0..1)", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "hud_budget(max_diff_pixels=None, max_diff_ratio=None, threshold=None, "
-                            "masks=()): per-test snapshot budget and masks")
+                            "include_aa=None, masks=()): per-test snapshot budget and masks")
     report_dir = Path(config.getoption("--snapshot-report") or Path(config.rootpath) / "build" / "hud-snapshots")
     run = _Run(config, report_dir)
     config.stash[_KEY] = run
@@ -78,17 +78,13 @@ class _Run:
         from hud.testing.compare import Budget
 
         opt, ini = self.config.getoption, self.config.getini
-        values: dict[str, Any] = {
-            "max_diff_pixels": opt("--snapshot-max-diff-pixels") if opt("--snapshot-max-diff-pixels") is not None
-            else int(ini("hud_snapshot_max_diff_pixels") or 0),
-            "max_diff_ratio": opt("--snapshot-max-diff-ratio") if opt("--snapshot-max-diff-ratio") is not None
-            else float(ini("hud_snapshot_max_diff_ratio") or 0),
-        }
-        threshold = opt("--snapshot-threshold")
-        if threshold is None and ini("hud_snapshot_threshold"):
-            threshold = float(ini("hud_snapshot_threshold"))
-        if threshold is not None:
-            values["threshold"] = threshold
+        values: dict[str, Any] = {}
+        for key, kind in (("max_diff_pixels", int), ("max_diff_ratio", float), ("threshold", float)):
+            given = opt(f"--snapshot-{key.replace('_', '-')}")
+            if given is None and ini(f"hud_snapshot_{key}"):
+                given = kind(ini(f"hud_snapshot_{key}"))
+            if given is not None:
+                values[key] = given
         values.update({k: v for k, v in override.items() if v is not None})
         return Budget(**values)
 
@@ -113,7 +109,7 @@ class HudFixture:
 
     def assert_snapshot(self, name: str, view: str = "panel", *, max_diff_pixels: int | None = None,
                         max_diff_ratio: float | None = None, threshold: float | None = None,
-                        masks: tuple[Any, ...] | list[Any] = ()) -> None:
+                        include_aa: bool | None = None, masks: tuple[Any, ...] | list[Any] = ()) -> None:
         """Compare the view with its golden; fail with the differences and the report's evidence.
 
         `masks` are (x, y, w, h) rectangles in the view's pixels or widget kinds ("status_bar").
@@ -125,6 +121,7 @@ class HudFixture:
             max_diff_pixels=max_diff_pixels if max_diff_pixels is not None else marked.get("max_diff_pixels"),
             max_diff_ratio=max_diff_ratio if max_diff_ratio is not None else marked.get("max_diff_ratio"),
             threshold=threshold if threshold is not None else marked.get("threshold"),
+            include_aa=include_aa if include_aa is not None else marked.get("include_aa"),
             masks=tuple(self._pilot.widget_rect(m, view) if isinstance(m, str) else tuple(m) for m in all_masks),
         )
         golden = self.golden_path(name)
