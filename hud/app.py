@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hud import events as ev
+from hud.device import available, load_device
+from hud.optics import STAGES
 from hud.output import fit, save_png
 from hud.pg import pygame, use_exact_scaling
 from hud.session import Options, Session
@@ -27,6 +29,8 @@ KEYS: list[tuple[str, str]] = [
     ("Enter", "tap (confirm a payment, dismiss a card)"),
     ("Backspace", "swipe down (back: cancel, dismiss)"),
     ("L", "long press (wake the assistant)"),
+    ("D", "next device profile"),
+    ("O", "optics on / off"),
     ("Esc", "quit"),
 ]
 GESTURE_KEYS = {pygame.K_RETURN: "tap", pygame.K_KP_ENTER: "tap", pygame.K_BACKSPACE: "swipe_down",
@@ -68,6 +72,12 @@ class DemoWindow:
                 self.save_screenshot()
             elif key in GESTURE_KEYS:
                 s.push(ev.Gesture(kind=GESTURE_KEYS[key]))
+            elif key == pygame.K_d:
+                names = available()
+                following = names[(names.index(s.device.name) + 1) % len(names)] if s.device.name in names else names[0]
+                self.session = s.rebuilt(device=load_device(following))
+            elif key == pygame.K_o:
+                self.session = s.rebuilt(optics_stages=frozenset() if s.optics else frozenset(STAGES))
 
     def update(self, dt: float) -> None:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
@@ -106,7 +116,8 @@ class DemoWindow:
         pygame.draw.rect(window, (170, 30, 30), box, border_radius=4)
         window.blit(badge, badge.get_rect(center=box.center), special_flags=pygame.BLEND_RGB_MAX)
         state = "paused" if s.clock.paused else "playing"
-        line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · "
+        optics_on = "optics on" if s.optics else "optics off"
+        line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · {optics_on} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
         text = self.chrome.render(line, 15, 220)
         strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))

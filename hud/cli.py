@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hud import paths
+from hud.optics import STAGES, parse_stages
 from hud.schema import ConfigError
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
@@ -27,6 +28,13 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _stages(text: str) -> frozenset[str]:
+    try:
+        return parse_stages(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", default=str(paths.DEFAULT_SCENARIO), metavar="FILE",
                    help="scenario YAML (default: the city walk)")
@@ -37,6 +45,10 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
                    help="scene, scene:night, camera[:N], auto, or a PNG/JPEG path")
     p.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH",
                    help="size of the composite view (default 1280x720)")
+    p.add_argument("--camera-fov", type=float, default=70.0, metavar="DEG",
+                   help="horizontal field of view of the background camera (default 70)")
+    p.add_argument("--optics", type=_stages, default=frozenset(STAGES), metavar="STAGES",
+                   help=f"optics stages in the composite: all (default), none, or a comma list of {', '.join(STAGES)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
                                           "when not.")
     validate.add_argument("files", nargs="+", metavar="FILE")
 
+    legibility = sub.add_parser("legibility", help="angular size and contrast of every text element",
+                                description="Exit 0 when every text element on screen at --at is large and "
+                                            "bright enough against the world behind it, 1 when not.")
+    _add_source_options(legibility)
+    legibility.add_argument("--at", type=float, required=True, metavar="SECONDS")
+    legibility.add_argument("--min-degrees", type=float, default=0.6, help="minimum text height (default 0.6)")
+    legibility.add_argument("--min-contrast", type=float, default=1.6, help="minimum contrast (default 1.6)")
+
+    power = sub.add_parser("power", help="display power and battery life over a scenario",
+                           description="Average picture level, estimated display power and the battery life "
+                                       "it implies, every --step seconds, with the average and the worst moment.")
+    _add_source_options(power)
+    power.add_argument("--step", type=float, default=1.0, metavar="SECONDS", help="sampling step (default 1)")
+
     snap = sub.add_parser("snap", help="screenshot tests from a folder of YAML cases",
                           description="Each DIR/*.yaml case renders one screenshot and compares it with the "
                                       "golden PNG of the same name beside it.")
@@ -90,8 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _options(args: argparse.Namespace, fallback_background: str = "scene"):  # -> Options
     from hud.session import Options
 
+    if not 1.0 <= args.camera_fov <= 170.0:
+        raise ValueError(f"--camera-fov must be between 1 and 170 degrees; {args.camera_fov:g} given")
     return Options(scenario=args.scenario, device=args.device, layout=args.layout,
-                   background=args.background, view=args.size, fallback_background=fallback_background)
+                   background=args.background, view=args.size, camera_hfov=args.camera_fov,
+                   fallback_background=fallback_background, optics=args.optics)
 
 
 def cmd_shot(args: argparse.Namespace) -> int:
@@ -172,6 +201,37 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_legibility(args: argparse.Namespace) -> int:
+    from hud.legibility import readings, table
+    from hud.session import Session
+
+    session = Session.open(_options(args))
+    try:
+        session.seek(args.at)
+        rows = readings(session)
+    finally:
+        session.close()
+    print(f"legibility: {session.scenario.name} at {args.at:g} s on {session.device.label} over "
+          f"{session.background.label} (minimum {args.min_degrees:g}° and {args.min_contrast:g}:1)")
+    print(table(rows, args.min_degrees, args.min_contrast))
+    bad = [r for r in rows if r.problems(args.min_degrees, args.min_contrast)]
+    print(f"{len(bad)} of {len(rows)} text element(s) below the thresholds" if bad
+          else f"all {len(rows)} text element(s) legible")
+    return EXIT_FAIL if bad else EXIT_OK
+
+
+def cmd_power(args: argparse.Namespace) -> int:
+    from hud.power import report, timeline
+    from hud.session import Session
+
+    session = Session.open(_options(args))
+    try:
+        print(report(session, timeline(session, args.step)))
+    finally:
+        session.close()
+    return EXIT_OK
+
+
 def cmd_snap(args: argparse.Namespace) -> int:
     from hud.testing.snap_cli import run_snap
 
@@ -184,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hud.pg import use_headless_drivers
 
         use_headless_drivers()
-    commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap}
+    commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap,
+                "legibility": cmd_legibility, "power": cmd_power}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
     try:
         return command(args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from hud.device import Device
+from hud.optics import Effects, add_light
 from hud.pg import pygame
 
 DEFAULT_CAMERA_HFOV = 70.0
@@ -27,24 +28,39 @@ def panel_rect(view: tuple[int, int], device: Device, camera_hfov: float = DEFAU
 
 
 class Compositor:
-    """Holds the scaled-panel buffer between frames; `compose` is a function of its inputs."""
+    """Holds the view's buffers between frames; `compose` is a function of its inputs."""
 
-    def __init__(self, device: Device, view: tuple[int, int], camera_hfov: float = DEFAULT_CAMERA_HFOV) -> None:
+    def __init__(self, device: Device, view: tuple[int, int], camera_hfov: float = DEFAULT_CAMERA_HFOV,
+                 stages: frozenset[str] = frozenset()) -> None:
         self.view = view
+        self.stages = stages
         self.rect = panel_rect(view, device, camera_hfov)
+        self._inside = pygame.Rect((0, 0), view).contains(self.rect)
         self._scaled = pygame.Surface(self.rect.size, depth=32)
         self._out = pygame.Surface(view, depth=32)
+        self.effects = Effects(device, self.rect.size, pixels_per_degree=self.rect.width / device.fov[0])
 
     def compose(self, background: pygame.Surface, panel: pygame.Surface) -> pygame.Surface:
-        """The wearer's view: `background` plus the panel's light (the returned surface is reused)."""
+        """The wearer's view: `background` plus the panel's light (the returned surface is reused).
+
+        With the "light" stage, `panel` holds light in picture units (see hud.optics) and is added
+        in linear light; without it, panel pixels are added as they are.
+        """
         out = self._out
         out.blit(background, (0, 0))
+        layer = self._scaled
         if panel.get_size() == self.rect.size:
-            out.blit(panel, self.rect, special_flags=pygame.BLEND_RGB_ADD)
-        elif panel.get_bitsize() == self._scaled.get_bitsize():
-            pygame.transform.smoothscale(panel, self.rect.size, self._scaled)
-            out.blit(self._scaled, self.rect, special_flags=pygame.BLEND_RGB_ADD)
+            layer.blit(panel, (0, 0))
+        elif panel.get_bitsize() == layer.get_bitsize():
+            pygame.transform.smoothscale(panel, self.rect.size, layer)
         else:  # smoothscale into a buffer needs matching formats; other panels take the slow path
-            out.blit(pygame.transform.smoothscale(panel, self.rect.size), self.rect,
-                     special_flags=pygame.BLEND_RGB_ADD)
+            layer.blit(pygame.transform.smoothscale(panel, self.rect.size), (0, 0))
+        self.effects.apply(layer, self.stages)
+        glow = self.effects.bloom(layer, self.stages)
+        if "light" in self.stages and self._inside:
+            add_light(out, layer, self.rect.topleft)
+        else:  # display-referred pixels, or a panel partly outside the view: saturating add
+            out.blit(layer, self.rect, special_flags=pygame.BLEND_RGB_ADD)
+        if glow is not None:
+            out.blit(glow, self.rect, special_flags=pygame.BLEND_RGB_ADD)
         return out

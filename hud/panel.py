@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from hud.canvas import Canvas
 from hud.device import Device
 from hud.layout import Layout, WidgetSpec
 from hud.pg import pygame
 from hud.state import HudState
-from hud.text import FontSet, TextRenderer
+from hud.text import FontSet, TextElement, TextRenderer
 from hud.widgets import caption, label, navigation, notification, payment, status_bar
 
 DrawFn = Callable[[Canvas, pygame.Rect, WidgetSpec, HudState, float], None]
@@ -50,6 +52,16 @@ def quantise(level: int, levels: int) -> int:
     return round(step * 255 / (levels - 1))
 
 
+_BAYER4 = (np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]]) * 16 + 8).astype(np.uint8)
+
+
+def dither(levels: np.ndarray) -> np.ndarray:
+    """Ordered (Bayer 4x4) dithering to black and white, for 1-bit panels: greys become patterns."""
+    w, h = levels.shape
+    threshold = np.tile(_BAYER4, (w // 4 + 1, h // 4 + 1))[:w, :h]
+    return np.where(levels > threshold, 255, 0).astype(np.uint8)
+
+
 def palette(hue: tuple[int, int, int], levels: int) -> list[tuple[int, int, int]]:
     return [tuple(round(c * quantise(i, levels) / 255) for c in hue) for i in range(256)]  # type: ignore[misc]
 
@@ -68,9 +80,20 @@ class PanelRenderer:
         self.size = device.panel
         self.rects = [(spec, place(spec, self.size)) for spec in layout.widgets]
         self._grey = pygame.Surface(self.size, depth=24)
+        self.quantise = True  # the optics stage "quantise"; off shows the design's ideal greys
         self._indexed = pygame.Surface(self.size, depth=8)
-        self._indexed.set_palette(palette(self.hue, self.levels))
         self._out = pygame.Surface(self.size, depth=32)
+        self._light = pygame.Surface(self.size, depth=32)
+        self._palette_key: tuple[tuple[int, int, int], int] | None = None
+        self._palette: list[tuple[int, int, int]] = []
+
+    @property
+    def palette(self) -> list[tuple[int, int, int]]:
+        """The display's palette: grey index -> hue, quantised to its levels (cached)."""
+        key = (self.hue, self.levels if self.quantise else 256)
+        if self._palette_key != key:
+            self._palette_key, self._palette = key, palette(*key)
+        return self._palette
 
     def render_grey(self, state: HudState, now: float) -> pygame.Surface:
         """The intensities the widgets drew (owned by the renderer: copy to keep)."""
@@ -83,9 +106,19 @@ class PanelRenderer:
             if spec.kind != "payment" and any(rect.colliderect(p) for p in payment_rects):
                 continue
             grey.set_clip(rect.inflate(4, 4))
+            self.text.recording_widget = spec.kind
             WIDGETS[spec.kind](canvas, rect, spec, state, now)
         grey.set_clip(None)
         return grey
+
+    def text_elements(self, state: HudState, now: float) -> list[TextElement]:
+        """Every line of text the panel shows at `now`, with its rectangle, size and level."""
+        self.text.recording = []
+        try:
+            self.render_grey(state, now)
+            return self.text.recording
+        finally:
+            self.text.recording = None
 
     def render(self, state: HudState, now: float) -> pygame.Surface:
         """The panel image in the display's hue and grey levels (reused by the next call: copy to keep).
@@ -94,6 +127,17 @@ class PanelRenderer:
         pixels than on 24-bit ones.
         """
         grey = self.render_grey(state, now)
-        pygame.surfarray.pixels2d(self._indexed)[...] = pygame.surfarray.pixels_red(grey)
+        levels = pygame.surfarray.pixels_red(grey)
+        if self.quantise and self.levels == 2 and self.device.optics.dither:
+            levels = dither(levels)
+        pygame.surfarray.pixels2d(self._indexed)[...] = levels
+        del levels
+        self._indexed.set_palette(self.palette)
         self._out.blit(self._indexed, (0, 0))
         return self._out
+
+    def relit(self, light_palette: list[tuple[int, int, int]]) -> pygame.Surface:
+        """The last rendered panel through another palette (the optics' light in picture units)."""
+        self._indexed.set_palette(light_palette)
+        self._light.blit(self._indexed, (0, 0))
+        return self._light

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hud import events as ev
-from hud import paths
+from hud import optics, paths
 from hud.background import BackgroundSource, open_background
 from hud.clock import VirtualClock
 from hud.compositor import DEFAULT_CAMERA_HFOV, Compositor
 from hud.device import DEFAULT_DEVICE, Device, load_device
 from hud.layout import Layout, load_layout
 from hud.model.status import StatusState
+from hud.optics import STAGES
 from hud.panel import PanelRenderer
 from hud.pg import pygame
 from hud.scenario import Scenario, load_scenario
@@ -36,6 +37,7 @@ class Options:
     view: tuple[int, int] = DEFAULT_VIEW
     camera_hfov: float = DEFAULT_CAMERA_HFOV
     fallback_background: str = "scene"  # used when neither the options nor the scenario choose
+    optics: frozenset[str] = frozenset(STAGES)
 
 
 @dataclass
@@ -46,12 +48,15 @@ class Session:
     background: BackgroundSource
     view: tuple[int, int] = DEFAULT_VIEW
     camera_hfov: float = DEFAULT_CAMERA_HFOV
+    optics: frozenset[str] = frozenset(STAGES)
     clock: VirtualClock = field(default_factory=VirtualClock)
     log: list[ev.Timed] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.panel = PanelRenderer(self.layout, self.device)
-        self.compositor = Compositor(self.device, self.view, self.camera_hfov)
+        self.panel.quantise = "quantise" in self.optics
+        self.compositor = Compositor(self.device, self.view, self.camera_hfov, self.optics)
+        self._light: tuple[float, list[tuple[int, int, int]]] | None = None
         self.restart()
 
     @classmethod
@@ -60,7 +65,7 @@ class Session:
         device = load_device(options.device or scenario.device or DEFAULT_DEVICE)
         layout = load_layout(options.layout or scenario.layout or device.layout)
         background = open_background(options.background or scenario.background or options.fallback_background)
-        return cls(scenario, device, layout, background, options.view, options.camera_hfov)
+        return cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics)
 
     # -- time and events ---------------------------------------------------------------------
     def restart(self) -> None:
@@ -121,9 +126,41 @@ class Session:
     def render_background(self) -> pygame.Surface:
         return self.background.frame(self.now, self.view)
 
+    def light(self, background: pygame.Surface) -> tuple[float, float, float]:
+        """(scene luminance, display luminance, HUD gain in picture units) for this frame."""
+        exposure = self.background.exposure_nits
+        ambient = optics.ambient_nits(background, exposure)
+        display = optics.display_nits(self.device, ambient, self.optics)
+        return ambient, display, optics.gain(display, exposure, self.device.optics.transmission)
+
     def render_composite(self) -> pygame.Surface:
         """What the wearer sees (the returned surface is reused by the next call: copy to keep)."""
-        return self.compositor.compose(self.render_background(), self.render_panel())
+        background = self.render_background()
+        panel = self.render_panel()
+        if "light" in self.optics:
+            g = float(f"{self.light(background)[2]:.2g}")  # 2 digits: the palette is rebuilt only on a change
+            if self._light is None or self._light[0] != g:
+                self._light = (g, optics.light_palette(self.panel.palette, g))
+            panel = self.panel.relit(self._light[1])
+        return self.compositor.compose(background, panel)
+
+    def rebuilt(self, device: Device | None = None, optics_stages: frozenset[str] | None = None) -> Session:
+        """The same moment on another device or with other optics: the event log is replayed.
+
+        The layout follows the device unless the scenario chose one.
+        """
+        device = device or self.device
+        layout = self.layout if device is self.device or self.scenario.layout else load_layout(device.layout)
+        other = Session(self.scenario, device, layout, self.background, self.view, self.camera_hfov,
+                        self.optics if optics_stages is None else optics_stages)
+        for timed in self.log:
+            other.state = apply(other.state, timed.event, timed.at)
+        other.log = list(self.log)
+        other._next = self._next
+        other.clock.reset(self.now)
+        other.clock.paused = self.clock.paused
+        other.state = settle(other.state, self.now)
+        return other
 
     def close(self) -> None:
         self.background.stop()

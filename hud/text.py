@@ -37,6 +37,17 @@ def runs(text: str) -> list[tuple[bool, str]]:
 
 
 @dataclass(frozen=True)
+class TextElement:
+    """A line of text as drawn on the panel: what, where (clipped), how big, how bright."""
+
+    text: str
+    rect: pygame.Rect
+    size: int  # font size in panel pixels
+    level: int  # grey level 0..255
+    widget: str = ""
+
+
+@dataclass(frozen=True)
 class FontSet:
     regular: Path
     bold: Path
@@ -50,6 +61,9 @@ class TextRenderer:
         self.fonts = fonts
         self._lines: OrderedDict[tuple[str, int, bool, int], pygame.Surface] = OrderedDict()
         self._wrapped: dict[tuple[str, int, int, int | None, bool], list[str]] = {}
+        #: When a list, every drawn line is appended to it (for the legibility check).
+        self.recording: list[TextElement] | None = None
+        self.recording_widget = ""
 
     def _pair(self, size: int, bold: bool) -> tuple[pygame.font.Font, pygame.font.Font]:
         latin = _font(self.fonts.bold if bold else self.fonts.regular, size)
@@ -113,4 +127,7 @@ class TextRenderer:
             x -= surface.get_width() // 2
         elif align == "right":
             x -= surface.get_width()
-        return target.blit(surface, (x, y), special_flags=pygame.BLEND_RGB_MAX)
+        drawn = target.blit(surface, (x, y), special_flags=pygame.BLEND_RGB_MAX)
+        if self.recording is not None and text.strip() and drawn.width and drawn.height:
+            self.recording.append(TextElement(text, drawn, size, level, self.recording_widget))
+        return drawn

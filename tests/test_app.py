@@ -74,3 +74,20 @@ def test_loops_after_the_scenario_ends(demo) -> None:
     demo.session.seek(demo.session.scenario.duration + 1.9)
     demo.update(0.2)
     assert demo.session.now < 1.0
+
+
+def test_d_cycles_devices_keeping_the_moment(demo) -> None:
+    demo.session.seek(16.0)
+    before = demo.session.state
+    press(demo, pygame.K_d)
+    assert demo.session.device.name != "generic"
+    assert demo.session.now == 16.0 and demo.session.state == before
+    assert demo.session.render_panel().get_size() == demo.session.device.panel
+
+
+def test_o_toggles_optics(demo) -> None:
+    assert demo.session.optics
+    press(demo, pygame.K_o)
+    assert not demo.session.optics
+    press(demo, pygame.K_o)
+    assert demo.session.optics

@@ -35,7 +35,8 @@ def test_every_bad_event_reported_at_once_in_line_order(in_root) -> None:
     with pytest.raises(ConfigError) as caught:
         load_scenario(f"{BAD}/bad_events.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        f"{BAD}/bad_events.yaml:2:9: unknown device 'vuzix-z10' (available: even-g2, generic, vuzix-z100); "
+        f"{BAD}/bad_events.yaml:2:9: unknown device 'vuzix-z10' (available: brilliant-frame, even-g1, even-g2, "
+        "generic, meta-rayban-display, quark-s1, vuzix-z100); "
         "did you mean 'vuzix-z100'?",
         f"{BAD}/bad_events.yaml:4:20: unknown event 'wakeup' (expected one of: wake, say, think, answer, idle, "
         "navigate, nav_end, notify, pay_detect, pay_confirm, pay_cancel, pay_result, status, gesture); "

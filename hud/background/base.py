@@ -47,6 +47,15 @@ class BackgroundSource(ABC):
     def label(self) -> str:
         """A short human description, e.g. "street scene (day)" or "camera /dev/video0"."""
 
+    @property
+    def exposure_nits(self) -> float:
+        """Scene luminance a mid-grey (18 %) pixel stands for; the optics model needs it.
+
+        A camera or a photo does not say how bright the world was: 1000 nits, an overcast
+        street, is assumed (README "Optics").
+        """
+        return 1000.0
+
     def start(self) -> None:  # noqa: B027  (sources without a device have nothing to open)
         """Open the underlying device; raise BackgroundError (or a subclass) with the reason."""
 

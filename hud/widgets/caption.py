@@ -63,7 +63,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     if cap.mode == "listening":
         used = _voice_bars(canvas, x, cy, round(line_h * 0.7), level, now)
         words = cap.heard or "Listening…"
-        emphasis = 1.0 if cap.heard else 0.6
+        emphasis = 1.0 if cap.heard else 0.9
         tx = x + used + max(8, size // 2)
         line = text.wrap(words, size, rect.right - tx, max_lines=1)[0] if cap.heard else words
         # The transcript is the wearer's own words: shown quoted, slightly dimmer than answers.

@@ -37,10 +37,10 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     header = note.app.upper()
     if note.urgent:
         header = "! " + header
-    text.draw(canvas.surface, header, (x, y), small, canvas.level(spec, 0.7), bold=True)
+    text.draw(canvas.surface, header, (x, y), small, canvas.level(spec, 0.8), bold=True)
     if state.notes.waiting:
         text.draw(canvas.surface, f"+{state.notes.waiting}", (card.right - pad, y), small,
-                  canvas.level(spec, 0.7), align="right")
+                  canvas.level(spec, 0.8), align="right")
     y += text.line_height(small) + 4
     clip = canvas.surface.get_clip()
     canvas.surface.set_clip(card)

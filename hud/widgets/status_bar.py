@@ -61,7 +61,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         _battery(canvas, x, iy, icon_h, percent, level if not (low and blink_off) else level // 3, tag)
         tag_w = canvas.text.width(tag, round(size * 0.7))
         x -= tag_w + 4
-        canvas.text.draw(canvas.surface, tag, (x, ty + text_h // 8), round(size * 0.7), level // 2 + 20)
+        canvas.text.draw(canvas.surface, tag, (x, ty + text_h // 8), round(size * 0.7), level)
         x -= 16
 
     conn = status.connectivity

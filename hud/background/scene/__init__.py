@@ -59,6 +59,11 @@ class StreetScene(BackgroundSource):
     def label(self) -> str:
         return f"street scene ({'night' if self.night else 'day'})"
 
+    @property
+    def exposure_nits(self) -> float:
+        """A bright daytime street (mid-grey ~2000 nits, about 35,000 lux) or a lamp-lit one (~5 nits)."""
+        return 5.0 if self.night else 2000.0
+
     def _prepare(self, size: tuple[int, int]) -> _Layers:
         layers = self._layers.get(size)
         if layers is None:

@@ -1,0 +1,179 @@
+"""Waveguide optics: how much light the HUD adds to the world, and how the optics smear it.
+
+The model (README "Optics" states it with its limits):
+
+* The background picture is the camera's: a mid-grey (18 %) pixel stands for `exposure_nits` of
+  scene luminance (the built-in scene says what it shows; day 5000, night 5; others assume 1000).
+  The scene's luminance `ambient` is estimated from the frame's mean linear luminance.
+* The display shows `display_nits` at full level: fixed (a share of peak) or auto (following the
+  scene, as the real glasses do). The world is seen through the lens at `transmission`.
+* HUD light is added to the scene in linear light, so the same stroke that glows at night is
+  washed out over a sunny facade. In picture units the HUD's gain is
+  `display_nits * 0.18 / (exposure_nits * transmission)`.
+* Bloom (halation) by downscale-blur-upscale, a faint ghost image, a slight blur, dimmer edges
+  (eyebox falloff), and quantisation to the panel's grey levels (with ordered dithering for
+  1-bit panels) complete it. Every stage can be switched off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hud.device import Device
+from hud.pg import pygame
+
+STAGES = ("light", "brightness", "bloom", "ghost", "blur", "eyebox", "quantise")
+MID_GREY = 0.18
+DEFAULT_EXPOSURE_NITS = 1000.0
+
+
+def parse_stages(text: str) -> frozenset[str]:
+    """'all', 'none', or a comma list of stage names (clear error for unknown ones)."""
+    text = text.strip().lower()
+    if text == "all":
+        return frozenset(STAGES)
+    if text in ("none", ""):
+        return frozenset()
+    names = {n.strip() for n in text.split(",") if n.strip()}
+    unknown = names - set(STAGES)
+    if unknown:
+        raise ValueError(f"unknown optics stage(s) {', '.join(sorted(unknown))} (expected all, none or any of: "
+                         f"{', '.join(STAGES)})")
+    return frozenset(names)
+
+
+# sRGB <-> linear, as tables: per-pixel work is table lookups only.
+_S = np.arange(256) / 255.0
+LINEAR = np.where(_S <= 0.04045, _S / 12.92, ((_S + 0.055) / 1.055) ** 2.4)
+
+
+def encode(linear: np.ndarray) -> np.ndarray:
+    lin = np.clip(linear, 0.0, 1.0)
+    return np.round(255 * np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)).astype(np.uint8)
+
+
+#: ADD[b, h]: background b plus HUD light h, added in linear light and encoded again.
+ADD = encode(LINEAR[:, None] + LINEAR[None, :])
+
+
+def luminance(rgb_mean: tuple[float, float, float]) -> float:
+    """Relative luminance (0..1) of an sRGB colour given as 0..255 floats."""
+    r, g, b = (LINEAR[round(c)] for c in rgb_mean[:3])
+    return float(0.2126 * r + 0.7152 * g + 0.0722 * b)
+
+
+def ambient_nits(frame: pygame.Surface, exposure_nits: float) -> float:
+    """The scene's mean luminance in nits, from the frame's average colour."""
+    small = pygame.transform.scale(frame, (64, 36))  # nearest: a cheap, deterministic sample
+    return luminance(pygame.transform.average_color(small)) / MID_GREY * exposure_nits
+
+
+def display_nits(device: Device, ambient: float, stages: frozenset[str]) -> float:
+    """What the display emits at full level: auto follows the scene; fixed is a share of peak."""
+    o = device.optics
+    if "brightness" not in stages:
+        return float(device.nits)
+    if o.brightness == "fixed":
+        return device.nits * o.level
+    return float(min(device.nits, max(o.min_nits, ambient * o.transmission * o.auto_ratio)))
+
+
+def gain(display: float, exposure_nits: float, transmission: float) -> float:
+    """HUD light in picture units: 1.0 adds a full-white pixel's worth of light."""
+    return display * MID_GREY / (exposure_nits * transmission)
+
+
+def light_palette(base: list[tuple[int, int, int]], g: float) -> list[tuple[int, int, int]]:
+    """The panel palette scaled to light in picture units (linear), encoded for the ADD table."""
+    return encode(LINEAR[np.array(base, dtype=np.int64)] * g).tolist()
+
+
+def add_light(out: pygame.Surface, layer: pygame.Surface, at: tuple[int, int]) -> None:
+    """Add `layer`'s light to `out` at `at` in linear light. Only lit pixels are touched."""
+    w, h = layer.get_size()
+    x0, y0 = at
+    if x0 < 0 or y0 < 0 or x0 + w > out.get_width() or y0 + h > out.get_height():
+        raise ValueError("the HUD layer must lie inside the view")
+    hud = np.frombuffer(layer.get_buffer(), np.uint32).reshape(h, layer.get_pitch() // 4)[:, :w]
+    lit_y, lit_x = np.nonzero(hud & 0x00FFFFFF)
+    if lit_y.size == 0:
+        return
+    view = np.frombuffer(out.get_buffer(), np.uint32).reshape(out.get_height(), out.get_pitch() // 4)
+    ys, xs = lit_y + y0, lit_x + x0
+    bg = view[ys, xs]
+    fg = hud[lit_y, lit_x]
+    mixed = np.zeros_like(bg)
+    for shift in (16, 8, 0):
+        mixed |= ADD[(bg >> shift) & 0xFF, (fg >> shift) & 0xFF].astype(np.uint32) << shift
+    view[ys, xs] = mixed | (bg & 0xFF000000)
+
+
+@dataclass
+class Effects:
+    """Bloom, ghost, blur and eyebox falloff on the HUD layer, with their buffers kept between frames."""
+
+    device: Device
+    size: tuple[int, int]  # the HUD layer (the panel as projected into the view)
+    pixels_per_degree: float
+
+    def __post_init__(self) -> None:
+        w, h = self.size
+        self._vignette = _vignette(self.size, self.device.optics.eyebox)
+        self._small = pygame.Surface((max(1, w // 8), max(1, h // 8)), depth=32)
+        self._bloom = pygame.Surface(self.size, depth=32)
+        self._tmp = pygame.Surface(self.size, depth=32)
+
+    def apply(self, layer: pygame.Surface, stages: frozenset[str]) -> None:
+        """Eyebox falloff, blur and ghost: they reshape the strokes' own light."""
+        o = self.device.optics
+        if "eyebox" in stages and o.eyebox > 0:
+            layer.blit(self._vignette, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+        if "blur" in stages and o.blur > 0:
+            self._blur(layer, min(0.5, o.blur * self.size[0] / self.device.panel[0] / 2))
+        if "ghost" in stages and o.ghost > 0:
+            self._tmp.blit(layer, (0, 0))
+            level = round(255 * o.ghost)
+            self._tmp.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+            dx, dy = (round(v * self.pixels_per_degree) for v in o.ghost_offset)
+            layer.blit(self._tmp, (dx, dy), special_flags=pygame.BLEND_RGB_ADD)
+
+    def bloom(self, layer: pygame.Surface, stages: frozenset[str]) -> pygame.Surface | None:
+        """Halation: the layer shrunk 8x, blurred, grown back and dimmed (None when off).
+
+        Added to the view as it is (not in linear light): it is faint, wide and soft, and adding
+        it linearly would touch every pixel of the panel's rectangle for little visible change.
+        """
+        strength = self.device.optics.bloom
+        if "bloom" not in stages or strength <= 0:
+            return None
+        pygame.transform.smoothscale(layer, self._small.get_size(), self._small)
+        blurred = pygame.transform.box_blur(self._small, 2)
+        pygame.transform.smoothscale(blurred, self.size, self._bloom)
+        level = round(255 * strength)
+        self._bloom.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
+        return self._bloom
+
+    def _blur(self, layer: pygame.Surface, weight: float) -> None:
+        """A slight blur: mix each pixel with its right and lower neighbours by `weight` (<= 0.5)."""
+        alpha = round(255 * weight)
+        if alpha <= 0:
+            return
+        self._tmp.blit(layer, (0, 0))
+        self._tmp.set_alpha(alpha)
+        layer.blit(self._tmp, (1, 0))
+        layer.blit(self._tmp, (0, 1))
+        self._tmp.set_alpha(None)
+
+
+def _vignette(size: tuple[int, int], falloff: float) -> pygame.Surface:
+    """1.0 at the centre, 1 - falloff at the corners, smooth in between (a multiply mask)."""
+    w, h = size
+    xs = (np.arange(w) - (w - 1) / 2) / max(1.0, w / 2)
+    ys = (np.arange(h) - (h - 1) / 2) / max(1.0, h / 2)
+    r2 = np.clip((xs[:, None] ** 2 + ys[None, :] ** 2) / 2, 0, 1)
+    level = np.round(255 * (1 - falloff * r2)).astype(np.uint8)
+    surface = pygame.Surface(size, depth=32)
+    pygame.surfarray.blit_array(surface, np.repeat(level[:, :, None], 3, axis=2))
+    return surface
