@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hud import events as ev
 from hud.device import available, load_device
+from hud.legibility import readings
 from hud.optics import STAGES
 from hud.output import fit, save_png
 from hud.pg import pygame, use_exact_scaling
@@ -31,6 +32,8 @@ KEYS: list[tuple[str, str]] = [
     ("L", "long press (wake the assistant)"),
     ("D", "next device profile"),
     ("O", "optics on / off"),
+    ("E", "both eyes side by side / one view"),
+    ("I", "mark illegible text (legibility check)"),
     ("Esc", "quit"),
 ]
 GESTURE_KEYS = {pygame.K_RETURN: "tap", pygame.K_KP_ENTER: "tap", pygame.K_BACKSPACE: "swipe_down",
@@ -43,6 +46,8 @@ class DemoWindow:
     session: Session
     loop: bool = True
     show_help: bool = False
+    both_eyes: bool = False
+    mark_illegible: bool = False
     running: bool = True
     screenshots: Path = Path("screenshots")
 
@@ -76,6 +81,10 @@ class DemoWindow:
                 names = available()
                 following = names[(names.index(s.device.name) + 1) % len(names)] if s.device.name in names else names[0]
                 self.session = s.rebuilt(device=load_device(following))
+            elif key == pygame.K_e:
+                self.both_eyes = not self.both_eyes
+            elif key == pygame.K_i:
+                self.mark_illegible = not self.mark_illegible
             elif key == pygame.K_o:
                 self.session = s.rebuilt(optics_stages=frozenset() if s.optics else frozenset(STAGES))
 
@@ -97,7 +106,7 @@ class DemoWindow:
         return path
 
     def draw(self, window: pygame.Surface) -> None:
-        frame = self.session.render_composite()
+        frame = self.session.render_eyes() if self.both_eyes else self.session.render_composite()
         target = fit(frame.get_size(), window.get_size())
         window.fill((0, 0, 0))
         if target.size == frame.get_size():
@@ -107,7 +116,22 @@ class DemoWindow:
                 self._scaled = pygame.Surface(target.size, 0, frame)  # smoothscale needs matching formats
             pygame.transform.smoothscale(frame, target.size, self._scaled)
             window.blit(self._scaled, target)
+        if self.mark_illegible:
+            self._draw_markers(window, target)
         self._draw_chrome(window, target)
+
+    def _draw_markers(self, window: pygame.Surface, frame: pygame.Rect) -> None:
+        """A red box around every text element below the legibility thresholds."""
+        scale = frame.height / self.session.view[1]
+        eyes = ([0, 1] if self.session.device.eyes == "both" else [1 if self.session.device.eyes == "right" else 0]
+                ) if self.both_eyes else [0]
+        for reading in readings(self.session):
+            if reading.problems():
+                r = reading.rect
+                for eye in eyes:
+                    box = pygame.Rect(frame.x + round((r.x + eye * self.session.view[0]) * scale),
+                                      frame.y + round(r.y * scale), round(r.width * scale), round(r.height * scale))
+                    pygame.draw.rect(window, (255, 60, 60), box.inflate(4, 4), width=2)
 
     def _draw_chrome(self, window: pygame.Surface, frame: pygame.Rect) -> None:
         s = self.session

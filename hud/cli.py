@@ -70,9 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(shot)
     shot.add_argument("--at", type=float, required=True, metavar="SECONDS", help="clock time to render")
     shot.add_argument("--out", required=True, metavar="FILE.png")
-    shot.add_argument("--view", choices=("composite", "panel"), default="composite",
+    shot.add_argument("--view", choices=("composite", "panel", "eyes"), default="composite",
                       help="panel: what the display shows, at panel resolution; composite: what the "
-                           "wearer sees, at --size")
+                           "wearer sees, at --size; eyes: both eyes side by side (2 x --size wide)")
 
     validate = sub.add_parser("validate", help="check layouts, scenarios and device profiles",
                               description="Exit 0 when every file is valid, 2 with file:line:col messages "
@@ -132,7 +132,8 @@ def cmd_shot(args: argparse.Namespace) -> int:
         if args.at < 0:
             raise ValueError(f"--at must be 0 or later; {args.at} given")
         session.seek(args.at)
-        image = session.render_panel() if args.view == "panel" else session.render_composite()
+        render = {"panel": session.render_panel, "composite": session.render_composite, "eyes": session.render_eyes}
+        image = render[args.view]()
         path = save_png(image, args.out)
     finally:
         session.close()

@@ -57,6 +57,7 @@ class Session:
         self.panel.quantise = "quantise" in self.optics
         self.compositor = Compositor(self.device, self.view, self.camera_hfov, self.optics)
         self._light: tuple[float, list[tuple[int, int, int]]] | None = None
+        self._eyes: pygame.Surface | None = None
         self.restart()
 
     @classmethod
@@ -161,6 +162,20 @@ class Session:
         other.clock.paused = self.clock.paused
         other.state = settle(other.state, self.now)
         return other
+
+    def render_eyes(self) -> pygame.Surface:
+        """Both eyes side by side (left | right): an eye without a display sees only the world.
+
+        One camera picture serves both eyes (no stereo disparity).
+        """
+        w, h = self.view
+        if self._eyes is None:
+            self._eyes = pygame.Surface((2 * w, h), depth=32)
+        composite = self.render_composite()
+        for i, eye in enumerate(("left", "right")):
+            source = composite if self.device.eyes in (eye, "both") else self.render_background()
+            self._eyes.blit(source, (i * w, 0))
+        return self._eyes
 
     def close(self) -> None:
         self.background.stop()
