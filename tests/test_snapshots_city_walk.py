@@ -41,3 +41,15 @@ def test_tap_confirms_the_coffee_payment(hud) -> None:
     hud.advance(0.5)
     assert hud.state.pay.phase == "verifying"
     hud.assert_snapshot("payment-verifying-after-tap")
+
+
+DEVICES = ["generic", "quark-s1", "even-g1", "even-g2", "vuzix-z100", "meta-rayban-display", "brilliant-frame"]
+
+
+@pytest.mark.parametrize("background", ["scene", "scene:night"])
+@pytest.mark.parametrize("device", DEVICES)
+def test_each_device_view(hud, device: str, background: str) -> None:
+    """What the wearer of each profile sees, with every optics stage, by day and by night."""
+    hud.load(device=device, background=background, size=(640, 360))
+    hud.advance(16.0)
+    hud.assert_snapshot(f"device-view-{background.replace(':', '-')}", view="composite")

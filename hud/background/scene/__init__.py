@@ -61,8 +61,8 @@ class StreetScene(BackgroundSource):
 
     @property
     def exposure_nits(self) -> float:
-        """A bright daytime street (mid-grey ~2000 nits, about 35,000 lux) or a lamp-lit one (~5 nits)."""
-        return 5.0 if self.night else 2000.0
+        """A bright overcast street (mid-grey ~1000 nits, about 17,000 lux) or a lamp-lit one (~5 nits)."""
+        return 5.0 if self.night else 1000.0
 
     def _prepare(self, size: tuple[int, int]) -> _Layers:
         layers = self._layers.get(size)
