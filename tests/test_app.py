@@ -95,12 +95,12 @@ def test_o_toggles_optics(demo) -> None:
 
 
 def test_e_shows_both_eyes_and_i_marks_illegible_text(demo) -> None:
-    demo.session = demo.session.rebuilt(device=load_device("vuzix-z100"))
+    demo.session = demo.session.rebuilt(device=load_device("brilliant-frame"))
     demo.session.seek(16.0)
     press(demo, pygame.K_e)
     press(demo, pygame.K_i)
     window = pygame.Surface((640, 180), depth=32)
-    demo.draw(window)  # vuzix-z100 in daylight has illegible text: red boxes on the right eye only
+    demo.draw(window)  # a 1000-nit right-eye display in daylight: red boxes on the right eye only
     red = pygame.surfarray.array3d(window)
     marks = (red[..., 0] == 255) & (red[..., 1] == 60)
     assert marks[320:].any() and not marks[:320].any()

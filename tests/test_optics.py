@@ -66,12 +66,16 @@ def test_auto_brightness_follows_the_scene_within_limits() -> None:
 
 
 def test_night_makes_the_hud_glow_and_day_washes_it_out() -> None:
-    gains = {}
+    """Same stroke, same place: its light over the picture is far larger, relatively, at night."""
+    lift = {}
     for bg in ("scene", "scene:night"):
         s = Session.open(Options(background=bg, view=(320, 180)))
         s.seek(16)
-        gains[bg] = s.light(s.render_background())[2]
-    assert gains["scene:night"] > 2 * gains["scene"]
+        box = s.compositor.rect
+        plain = optics.luminance(pygame.transform.average_color(s.render_background(), box))
+        lit = optics.luminance(pygame.transform.average_color(s.render_composite(), box))
+        lift[bg] = lit / plain - 1  # the HUD's light relative to the world's, over its rectangle
+    assert lift["scene:night"] > 3 * lift["scene"] > 0
 
 
 def test_ambient_estimate_grows_with_the_picture() -> None:
