@@ -168,9 +168,14 @@ class DemoWindow:
 def run_window(options: Options, seconds: float | None = None) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run."""
     pygame.display.init()
+    return run_session_window(Session.open(options), seconds)
+
+
+def run_session_window(session: Session, seconds: float | None = None) -> int:
+    """The window loop around an open session (a scenario's or a replayed recording's)."""
+    pygame.display.init()
     use_exact_scaling(False)  # interactive: this CPU's fastest smoothscale (screenshots switch back)
-    session = Session.open(options)
-    window = pygame.display.set_mode(options.view, pygame.RESIZABLE)
+    window = pygame.display.set_mode(session.view, pygame.RESIZABLE)
     pygame.display.set_caption(f"hud: simulated AI glasses ({session.scenario.name}, {session.device.label})")
     demo = DemoWindow(session, loop=seconds is None)
     ticker = pygame.time.Clock()
@@ -187,7 +192,7 @@ def run_window(options: Options, seconds: float | None = None) -> int:
             if seconds is not None and elapsed >= seconds:
                 break
     finally:
-        session.close()
+        demo.session.close()
         pygame.display.quit()
         use_exact_scaling(True)
     return 0

@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how long to run (default: the scenario's duration; the window loops without it)")
     parser.add_argument("--fps", type=float, default=30.0, help="headless frames per second (default 30)")
     parser.add_argument("--out", metavar="FILE.png", help="headless: save the last frame here")
+    parser.add_argument("--record-events", metavar="FILE.jsonl",
+                        help="log every event (scripted, pushed, typed, gesture) with its clock time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     shot = sub.add_parser("shot", help="one deterministic screenshot",
@@ -78,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Exit 0 when every file is valid, 2 with file:line:col messages "
                                           "when not.")
     validate.add_argument("files", nargs="+", metavar="FILE")
+
+    replay = sub.add_parser("replay", help="play a recorded session again",
+                            description="Reproduce a session recorded with --record-events: in the window, "
+                                        "or one screenshot with --at and --out (identical to the original's).")
+    replay.add_argument("recording", metavar="FILE.jsonl")
+    replay.add_argument("--at", type=float, metavar="SECONDS", help="render this moment instead of opening a window")
+    replay.add_argument("--out", metavar="FILE.png", help="with --at: where to write the screenshot")
+    replay.add_argument("--view", choices=("composite", "panel", "eyes"), default="composite")
+    replay.add_argument("--size", type=_size, default=None, metavar="WxH", help="default: the recording's")
 
     legibility = sub.add_parser("legibility", help="angular size and contrast of every text element",
                                 description="Exit 0 when every text element on screen at --at is large and "
@@ -120,7 +131,8 @@ def _options(args: argparse.Namespace, fallback_background: str = "scene"):  # -
         raise ValueError(f"--camera-fov must be between 1 and 170 degrees; {args.camera_fov:g} given")
     return Options(scenario=args.scenario, device=args.device, layout=args.layout,
                    background=args.background, view=args.size, camera_hfov=args.camera_fov,
-                   fallback_background=fallback_background, optics=args.optics)
+                   fallback_background=fallback_background, optics=args.optics,
+                   record_events=getattr(args, "record_events", None))
 
 
 def cmd_shot(args: argparse.Namespace) -> int:
@@ -132,8 +144,7 @@ def cmd_shot(args: argparse.Namespace) -> int:
         if args.at < 0:
             raise ValueError(f"--at must be 0 or later; {args.at} given")
         session.seek(args.at)
-        render = {"panel": session.render_panel, "composite": session.render_composite, "eyes": session.render_eyes}
-        image = render[args.view]()
+        image = _render(session, args.view)
         path = save_png(image, args.out)
     finally:
         session.close()
@@ -202,6 +213,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _render(session, view: str):  # -> pygame.Surface
+    return {"panel": session.render_panel, "composite": session.render_composite,
+            "eyes": session.render_eyes}[view]()
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from hud.session import Session
+
+    if (args.at is None) != (args.out is None):
+        raise ValueError("replay needs both --at and --out for a screenshot, or neither for the window")
+    if args.at is None:
+        from hud.app import run_session_window
+
+        return run_session_window(Session.replay(args.recording, args.size))
+    from hud.output import save_png
+
+    session = Session.replay(args.recording, args.size)
+    try:
+        session.seek(args.at)
+        path = save_png(_render(session, args.view), args.out)
+    finally:
+        session.close()
+    print(f"wrote {path} (replay of {args.recording}, {args.view}, t={args.at:g} s)")
+    return EXIT_OK
+
+
 def cmd_legibility(args: argparse.Namespace) -> int:
     from hud.legibility import readings, table
     from hud.session import Session
@@ -246,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         use_headless_drivers()
     commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap,
-                "legibility": cmd_legibility, "power": cmd_power}
+                "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
     try:
         return command(args)

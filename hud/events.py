@@ -160,3 +160,21 @@ class Timed:
 
     at: float
     event: Event
+
+
+def from_dict(data: dict[str, Any]) -> Event:
+    """An event from its plain form, e.g. {"event": "notify", "app": "Chat", "title": "Hi"}.
+
+    Field names are checked here; field values are the caller's to validate (the scenario schema,
+    the push protocol's JSON Schema).
+    """
+    fields_ = dict(data)
+    kind = fields_.pop("event", None)
+    cls = EVENT_TYPES.get(str(kind))
+    if cls is None:
+        raise ValueError(f"unknown event {kind!r} (expected one of: {', '.join(EVENT_TYPES)})")
+    unknown = set(fields_) - set(field_names(cls))
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} for event {kind!r} "
+                         f"(expected: {', '.join(field_names(cls)) or 'none'})")
+    return cls(**fields_)

@@ -6,7 +6,7 @@ so they produce the same pixels for the same (scenario, time).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hud import events as ev
@@ -20,6 +20,7 @@ from hud.model.status import StatusState
 from hud.optics import STAGES
 from hud.panel import PanelRenderer
 from hud.pg import pygame
+from hud.recording import Recorder, load_recording
 from hud.scenario import Scenario, load_scenario
 from hud.state import HudState, apply, settle
 
@@ -38,6 +39,7 @@ class Options:
     camera_hfov: float = DEFAULT_CAMERA_HFOV
     fallback_background: str = "scene"  # used when neither the options nor the scenario choose
     optics: frozenset[str] = frozenset(STAGES)
+    record_events: str | Path | None = None  # write every event to this JSON Lines file
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Session:
     optics: frozenset[str] = frozenset(STAGES)
     clock: VirtualClock = field(default_factory=VirtualClock)
     log: list[ev.Timed] = field(default_factory=list)
+    recorder: Recorder | None = None
 
     def __post_init__(self) -> None:
         self.panel = PanelRenderer(self.layout, self.device)
@@ -65,8 +68,34 @@ class Session:
         scenario = load_scenario(options.scenario)
         device = load_device(options.device or scenario.device or DEFAULT_DEVICE)
         layout = load_layout(options.layout or scenario.layout or device.layout)
-        background = open_background(options.background or scenario.background or options.fallback_background)
-        return cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics)
+        spec = options.background or scenario.background or options.fallback_background
+        background = open_background(spec)
+        session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics)
+        if options.record_events:
+            setup = {"scenario": str(scenario.path), "device": device.name, "layout": str(layout.path),
+                     "background": spec, "view": list(options.view), "camera_fov": options.camera_hfov,
+                     "optics": sorted(options.optics)}
+            session.recorder = Recorder(options.record_events, setup)
+            session.restart()  # records the run from t = 0
+        return session
+
+    @classmethod
+    def replay(cls, path: str | Path, view: tuple[int, int] | None = None) -> Session:
+        """A session that plays a recording's events instead of its scenario's timeline."""
+        recording = load_recording(path)
+        setup = recording.setup
+        try:
+            options = Options(scenario=setup["scenario"], device=setup["device"], layout=setup["layout"],
+                              background=setup["background"], view=view or tuple(setup["view"]),
+                              camera_hfov=float(setup["camera_fov"]), optics=frozenset(setup["optics"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}:1: incomplete recording header ({exc})") from None
+        session = cls.open(options)
+        session.scenario = replace(session.scenario, timeline=recording.events,
+                                   duration=max(session.scenario.duration, recording.events[-1].at
+                                                if recording.events else 0.0))
+        session.restart()
+        return session
 
     # -- time and events ---------------------------------------------------------------------
     def restart(self) -> None:
@@ -76,7 +105,10 @@ class Session:
         self.state = HudState(status=StatusState(battery_main=s.battery_main, battery_swap=s.battery_swap,
                                                  connectivity=s.connectivity, day_start=s.start_time))
         self.log.clear()
+        self._scheduled: list[ev.Timed] = []
         self._next = 0
+        if self.recorder is not None:  # a recording holds one run: a restart starts it again
+            self.recorder.truncate_to_header()
         self._run_until(0.0)
 
     @property
@@ -84,13 +116,33 @@ class Session:
         return self.clock.now
 
     def _run_until(self, now: float) -> None:
+        """Apply the script's and the scheduled events due by `now`, in time order (script first)."""
         timeline = self.scenario.timeline
-        while self._next < len(timeline) and timeline[self._next].at <= now:
-            timed = timeline[self._next]
-            self.state = apply(self.state, timed.event, timed.at)
-            self.log.append(timed)
-            self._next += 1
+        while True:
+            scripted = timeline[self._next] if self._next < len(timeline) else None
+            planned = self._scheduled[0] if self._scheduled else None
+            if planned is not None and planned.at <= now and (scripted is None or planned.at < scripted.at):
+                self._apply(self._scheduled.pop(0))
+            elif scripted is not None and scripted.at <= now:
+                self._apply(scripted)
+                self._next += 1
+            else:
+                break
         self.state = settle(self.state, now)
+
+    def _apply(self, timed: ev.Timed) -> None:
+        self.state = apply(self.state, timed.event, timed.at)
+        self.log.append(timed)
+        if self.recorder is not None:
+            self.recorder.write(timed)
+
+    def schedule(self, plan: list[ev.Timed]) -> None:
+        """Events planned for later (an assistant's answer, a route's next step); due ones apply now."""
+        for timed in plan:
+            if timed.at < self.now:
+                raise ValueError(f"cannot schedule '{timed.event.type}' at {timed.at} s: the clock is at {self.now} s")
+        self._scheduled = sorted([*self._scheduled, *plan], key=lambda t: t.at)
+        self._run_until(self.now)
 
     def advance(self, seconds: float) -> None:
         """Move the clock (unless paused) and play the scenario up to the new time."""
@@ -108,8 +160,7 @@ class Session:
 
     def push(self, event: ev.Event) -> None:
         """An event from outside the script (a key, a gesture, a test), at the current time."""
-        self.state = apply(self.state, event, self.now)
-        self.log.append(ev.Timed(self.now, event))
+        self._apply(ev.Timed(self.now, event))
 
     def gesture(self, kind: str) -> None:
         if kind not in ev.GESTURES:
@@ -158,6 +209,8 @@ class Session:
             other.state = apply(other.state, timed.event, timed.at)
         other.log = list(self.log)
         other._next = self._next
+        other._scheduled = list(self._scheduled)
+        other.recorder = self.recorder
         other.clock.reset(self.now)
         other.clock.paused = self.clock.paused
         other.state = settle(other.state, self.now)
@@ -179,3 +232,6 @@ class Session:
 
     def close(self) -> None:
         self.background.stop()
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None

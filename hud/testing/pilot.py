@@ -31,20 +31,6 @@ class Loaded:
     size: tuple[int, int]
 
 
-def event_from_dict(data: dict[str, Any]) -> ev.Event:
-    """An event from its plain form, e.g. {"event": "notify", "app": "Chat", "title": "Hi"}."""
-    fields = dict(data)
-    kind = fields.pop("event", None)
-    cls = ev.EVENT_TYPES.get(str(kind))
-    if cls is None:
-        raise ValueError(f"unknown event {kind!r} (expected one of: {', '.join(ev.EVENT_TYPES)})")
-    unknown = set(fields) - set(ev.field_names(cls))
-    if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))} for event {kind!r} "
-                         f"(expected: {', '.join(ev.field_names(cls)) or 'none'})")
-    return cls(**fields)
-
-
 class Pilot:
     """Drives one emulator session headlessly for a test."""
 
@@ -97,7 +83,7 @@ class Pilot:
 
     def push(self, event: ev.Event | dict[str, Any]) -> Pilot:
         """An event now, as another program would send it."""
-        self._s.push(event if isinstance(event, ev.Event) else event_from_dict(event))
+        self._s.push(event if isinstance(event, ev.Event) else ev.from_dict(event))
         return self
 
     def gesture(self, kind: str) -> Pilot:
