@@ -13,12 +13,14 @@ from pathlib import Path
 
 from hud import events as ev
 from hud.device import available, load_device
+from hud.gaze import GazeDwell
 from hud.legibility import readings
 from hud.optics import STAGES
 from hud.output import fit, save_png
 from hud.pg import pygame, use_exact_scaling
 from hud.session import Options, Session
 from hud.text import FontSet, TextRenderer
+from hud.voice_input import VoiceInput
 
 #: Key -> (what it does, as the help overlay says it).
 KEYS: list[tuple[str, str]] = [
@@ -27,9 +29,12 @@ KEYS: list[tuple[str, str]] = [
     ("R", "restart the scenario"),
     ("S", "save a screenshot (./screenshots)"),
     ("H", "show / hide this help"),
+    ("L or /", "long press: wake the assistant and type what you say"),
     ("Enter", "tap (confirm a payment, dismiss a card)"),
+    ("2", "double tap (clear all cards)"),
+    ("] / [", "swipe forward / swipe back"),
     ("Backspace", "swipe down (back: cancel, dismiss)"),
-    ("L", "long press (wake the assistant)"),
+    ("mouse", "gaze: look at a payment for 0.8 s to confirm it"),
     ("D", "next device profile"),
     ("O", "optics on / off"),
     ("E", "both eyes side by side / one view"),
@@ -37,7 +42,8 @@ KEYS: list[tuple[str, str]] = [
     ("Esc", "quit"),
 ]
 GESTURE_KEYS = {pygame.K_RETURN: "tap", pygame.K_KP_ENTER: "tap", pygame.K_BACKSPACE: "swipe_down",
-                pygame.K_l: "long_press"}
+                pygame.K_2: "double_tap", pygame.K_RIGHTBRACKET: "swipe_forward",
+                pygame.K_LEFTBRACKET: "swipe_back"}
 CHROME = (200, 200, 200)
 
 
@@ -50,20 +56,42 @@ class DemoWindow:
     mark_illegible: bool = False
     running: bool = True
     screenshots: Path = Path("screenshots")
+    network: str = "typical"
 
     def __post_init__(self) -> None:
         from hud import paths
+        from hud.assistant import Assistant
 
         self.chrome = TextRenderer(FontSet(paths.FONTS / "Inter-Medium.otf", paths.FONTS / "Inter-SemiBold.otf",
                                            paths.FONTS / "DroidSansFallbackFull.ttf"))
         self._scaled: pygame.Surface | None = None
+        self.assistant = Assistant(self.network)
+        self.voice = VoiceInput()
+        self.gaze = GazeDwell()
+        self.pointer: tuple[int, int] | None = None  # the mouse, standing in for the wearer's gaze
+        self._frame = pygame.Rect(0, 0, 1, 1)
+
+    def ask(self, request: str) -> None:
+        """The wearer said `request`: the assistant's plan joins the session's timeline."""
+        self.session.schedule(self.assistant.respond(request, self.session.now))
 
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
             self.running = False
+        elif event.type == pygame.MOUSEMOTION:
+            self.pointer = event.pos
+        elif event.type == pygame.WINDOWLEAVE:
+            self.pointer = None
+        elif self.voice.active:
+            request = self.voice.handle(event)
+            if request:
+                self.ask(request)
         elif event.type == pygame.KEYDOWN:
             key, s = event.key, self.session
-            if key == pygame.K_ESCAPE:
+            if key in (pygame.K_l, pygame.K_SLASH):
+                s.push(ev.Gesture(kind="long_press"))
+                self.voice.open()
+            elif key == pygame.K_ESCAPE:
                 self.running = False
             elif key == pygame.K_SPACE:
                 s.clock.paused = not s.clock.paused
@@ -92,6 +120,22 @@ class DemoWindow:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
         if self.loop and self.session.now > self.session.scenario.duration + 2.0:
             self.session.restart()
+        if self.gaze.update(self._gaze_target(), self.session.now) == "payment":
+            self.session.push(ev.PayConfirm(by="gaze"))
+
+    def _gaze_target(self) -> str | None:
+        """What the pointer rests on: the payment prompt while it waits for confirmation."""
+        s = self.session
+        if self.pointer is None or s.state.pay is None or s.state.pay.phase not in ("detected", "awaiting"):
+            return None
+        scale = self._frame.height / s.view[1]
+        vx = ((self.pointer[0] - self._frame.x) / scale) % s.view[0]  # either eye in the both-eyes view
+        vy = (self.pointer[1] - self._frame.y) / scale
+        box = s.compositor.rect
+        px = (vx - box.x) * s.device.panel[0] / box.width
+        py = (vy - box.y) * s.device.panel[1] / box.height
+        hit = any(spec.kind == "payment" and rect.collidepoint(px, py) for spec, rect in s.panel.rects)
+        return "payment" if hit else None
 
     def save_screenshot(self) -> Path:
         backend = pygame.transform.get_smoothscale_backend()
@@ -108,6 +152,7 @@ class DemoWindow:
     def draw(self, window: pygame.Surface) -> None:
         frame = self.session.render_eyes() if self.both_eyes else self.session.render_composite()
         target = fit(frame.get_size(), window.get_size())
+        self._frame = target
         window.fill((0, 0, 0))
         if target.size == frame.get_size():
             window.blit(frame, target)
@@ -119,6 +164,24 @@ class DemoWindow:
         if self.mark_illegible:
             self._draw_markers(window, target)
         self._draw_chrome(window, target)
+        self._draw_gaze(window)
+        if self.voice.active:
+            self._draw_voice(window, target)
+
+    def _draw_gaze(self, window: pygame.Surface) -> None:
+        progress = self.gaze.progress(self.session.now)
+        if self.pointer is not None and progress > 0:
+            box = pygame.Rect(0, 0, 28, 28)
+            box.center = self.pointer
+            pygame.draw.arc(window, (255, 255, 255), box, 1.5708, 1.5708 + 6.2832 * progress, 3)
+
+    def _draw_voice(self, window: pygame.Surface, frame: pygame.Rect) -> None:
+        prompt = f"Say: {self.voice.text}▏  (Enter to send, Esc to cancel; network: {self.network})"
+        text = self.chrome.render(prompt, 20, 255)
+        strip = pygame.Surface((frame.width - 20, text.get_height() + 12))
+        strip.set_alpha(200)
+        window.blit(strip, (frame.x + 10, frame.bottom - 80))
+        window.blit(text, (frame.x + 20, frame.bottom - 74), special_flags=pygame.BLEND_RGB_MAX)
 
     def _draw_markers(self, window: pygame.Surface, frame: pygame.Rect) -> None:
         """A red box around every text element below the legibility thresholds."""
@@ -165,19 +228,19 @@ class DemoWindow:
                             special_flags=pygame.BLEND_RGB_MAX)
 
 
-def run_window(options: Options, seconds: float | None = None) -> int:
+def run_window(options: Options, seconds: float | None = None, network: str = "typical") -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run."""
     pygame.display.init()
-    return run_session_window(Session.open(options), seconds)
+    return run_session_window(Session.open(options), seconds, network)
 
 
-def run_session_window(session: Session, seconds: float | None = None) -> int:
+def run_session_window(session: Session, seconds: float | None = None, network: str = "typical") -> int:
     """The window loop around an open session (a scenario's or a replayed recording's)."""
     pygame.display.init()
     use_exact_scaling(False)  # interactive: this CPU's fastest smoothscale (screenshots switch back)
     window = pygame.display.set_mode(session.view, pygame.RESIZABLE)
     pygame.display.set_caption(f"hud: simulated AI glasses ({session.scenario.name}, {session.device.label})")
-    demo = DemoWindow(session, loop=seconds is None)
+    demo = DemoWindow(session, loop=seconds is None, network=network)
     ticker = pygame.time.Clock()
     elapsed = 0.0
     try:

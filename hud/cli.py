@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how long to run (default: the scenario's duration; the window loops without it)")
     parser.add_argument("--fps", type=float, default=30.0, help="headless frames per second (default 30)")
     parser.add_argument("--out", metavar="FILE.png", help="headless: save the last frame here")
+    parser.add_argument("--network", choices=("fast", "typical", "slow", "offline"), default="typical",
+                        help="simulated network for the assistant: about 1 s, 3 s, 7 s of thinking, or none")
     parser.add_argument("--record-events", metavar="FILE.jsonl",
                         help="log every event (scripted, pushed, typed, gesture) with its clock time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -198,7 +200,7 @@ def cmd_headless(args: argparse.Namespace) -> int:
 def cmd_window(args: argparse.Namespace) -> int:
     from hud.app import run_window
 
-    return run_window(_options(args, fallback_background="auto"), seconds=args.seconds)
+    return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

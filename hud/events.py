@@ -143,11 +143,59 @@ class Gesture(Event):
     kind: str = "tap"
 
 
+CARD_LAYOUTS = ("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap")
+CARD_VIEWS = ("main", "dashboard", "always_on")
+CLEAR_WHAT = ("all", "notifications", "navigation", "payment", "caption", "cards")
+
+
+@dataclass(frozen=True)
+class ShowCard(Event):
+    """A card in the glasses' common vocabulary (MentraOS's layouts), in one of three views.
+
+    Which fields matter depends on `layout`: text_wall (text), double_text_wall (top, bottom),
+    reference_card (title, text), dashboard_card (left, right), bitmap (data: a base64 PNG).
+    """
+
+    type: ClassVar[str] = "show"
+    layout: str = "text_wall"
+    view: str = "main"
+    duration: float | None = None  # seconds; None: until replaced or cleared
+    text: str = ""
+    top: str = ""
+    bottom: str = ""
+    title: str = ""
+    left: str = ""
+    right: str = ""
+    data: str = ""
+
+
+@dataclass(frozen=True)
+class Clear(Event):
+    type: ClassVar[str] = "clear"
+    what: str = "all"
+
+
+@dataclass(frozen=True)
+class SetLayout(Event):
+    """Show another layout (a path, or a name under layouts/); the session reloads it."""
+
+    type: ClassVar[str] = "set_layout"
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class SetDevice(Event):
+    type: ClassVar[str] = "set_device"
+    name: str = ""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (Wake, Say, Think, Answer, Idle, Navigate, NavEnd, Notify, PayDetect, PayConfirm,
-                PayCancel, PayResult, Status, Gesture)
+                PayCancel, PayResult, Status, Gesture, ShowCard, Clear, SetLayout, SetDevice)
 }
+#: Events that change the session's configuration rather than what is on the display.
+CONFIG_EVENTS = ("set_layout", "set_device")
 
 
 def field_names(cls: type[Event]) -> list[str]:

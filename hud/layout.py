@@ -16,7 +16,7 @@ from hud.schema import Color, Either, Field, FileRef, Float, Int, List, Record, 
 
 ANCHORS = ("top", "bottom", "left", "right", "centre", "center",
            "top-left", "top-right", "bottom-left", "bottom-right")
-WIDGET_KINDS = ("status_bar", "navigation", "payment", "notification", "caption", "label")
+WIDGET_KINDS = ("status_bar", "navigation", "payment", "notification", "caption", "label", "card")
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,7 @@ def _widget(kind: str, **extra: Field) -> Record:
             size=_as_pair(values["size"]), font_size=values["font_size"],
             brightness=values["brightness"], max_lines=values.get("max_lines") or 3,
             text=values.get("text") or "",
+            options={"view": values["view"]} if "view" in values else {},
         )
 
     return Record(name=f"{kind} widget", fields={**_COMMON, **extra}, build=build)
@@ -141,6 +142,7 @@ WIDGET_SCHEMA = Tagged(tag="kind", name="widget", variants={
     "notification": _widget("notification", max_lines=Field(Int(1, 12), default=3)),
     "caption": _widget("caption", max_lines=Field(Int(1, 12), default=2)),
     "label": _widget("label", text=Field(Str(), required=True)),
+    "card": _widget("card", view=Field(Str(choices=("main", "dashboard", "always_on")), default="main")),
 })
 
 LAYOUT_SCHEMA = Record(name="layout", fields={

@@ -17,7 +17,7 @@ from hud.layout import Layout, WidgetSpec
 from hud.pg import pygame
 from hud.state import HudState
 from hud.text import FontSet, TextElement, TextRenderer
-from hud.widgets import caption, label, navigation, notification, payment, status_bar
+from hud.widgets import caption, card, label, navigation, notification, payment, status_bar
 
 DrawFn = Callable[[Canvas, pygame.Rect, WidgetSpec, HudState, float], None]
 WIDGETS: dict[str, DrawFn] = {
@@ -27,6 +27,7 @@ WIDGETS: dict[str, DrawFn] = {
     "notification": notification.draw,
     "caption": caption.draw,
     "label": label.draw,
+    "card": card.draw,
 }
 
 
@@ -100,16 +101,27 @@ class PanelRenderer:
         grey = self._grey
         grey.fill((0, 0, 0))
         canvas = Canvas(grey, self.text)
-        payment_rects = [r for s, r in self.rects if s.kind == "payment"] if state.pay else []
+        # One primary item at a time: an active payment, then a main-view card, hides what it overlaps.
+        primaries = [(rank, r) for spec, r in self.rects if (rank := self._primary_rank(spec, state)) is not None]
         for spec, rect in self.rects:
-            # One primary item at a time: an active payment hides what it overlaps.
-            if spec.kind != "payment" and any(rect.colliderect(p) for p in payment_rects):
+            rank = self._primary_rank(spec, state)
+            mine = 9 if rank is None else rank
+            if any(other < mine and rect.colliderect(r) for other, r in primaries):
                 continue
             grey.set_clip(rect.inflate(4, 4))
             self.text.recording_widget = spec.kind
             WIDGETS[spec.kind](canvas, rect, spec, state, now)
         grey.set_clip(None)
         return grey
+
+    @staticmethod
+    def _primary_rank(spec: WidgetSpec, state: HudState) -> int | None:
+        """0 for an active payment, 1 for a shown main-view card, None for everything else."""
+        if spec.kind == "payment" and state.pay is not None:
+            return 0
+        if spec.kind == "card" and spec.options.get("view", "main") == "main" and state.cards.main is not None:
+            return 1
+        return None
 
     def text_elements(self, state: HudState, now: float) -> list[TextElement]:
         """Every line of text the panel shows at `now`, with its rectangle, size and level."""

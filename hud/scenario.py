@@ -59,6 +59,17 @@ EVENT_FIELDS: dict[str, dict[str, Field]] = {
         "connectivity": Field(Str(choices=ev.CONNECTIVITY), default=None),
     },
     "gesture": {"kind": Field(Str(choices=ev.GESTURES), required=True)},
+    "show": {
+        "layout": Field(Str(choices=ev.CARD_LAYOUTS), required=True),
+        "view": Field(Str(choices=ev.CARD_VIEWS), default="main"),
+        "duration": Field(Float(0.1, 86_400), default=None),
+        **{name: Field(_TEXT, default="") for name in ("text", "top", "bottom", "title", "left", "right")},
+        "data": Field(Str(max_len=140_000), default=""),
+    },
+    "clear": {"what": Field(Str(choices=ev.CLEAR_WHAT), default="all")},
+    "set_layout": {"path": Field(Str(max_len=500), required=True)},
+    "set_device": {"name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'"),
+                                 required=True)},
 }
 assert set(EVENT_FIELDS) == set(ev.EVENT_TYPES), "every event type needs its YAML fields"
 

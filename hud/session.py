@@ -6,6 +6,7 @@ so they produce the same pixels for the same (scenario, time).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from hud.panel import PanelRenderer
 from hud.pg import pygame
 from hud.recording import Recorder, load_recording
 from hud.scenario import Scenario, load_scenario
+from hud.schema import ConfigError
 from hud.state import HudState, apply, settle
 
 DEFAULT_VIEW = (1280, 720)
@@ -131,10 +133,34 @@ class Session:
         self.state = settle(self.state, now)
 
     def _apply(self, timed: ev.Timed) -> None:
+        if isinstance(timed.event, ev.SetDevice | ev.SetLayout):
+            try:
+                self._reconfigure(timed.event)
+            except (ValueError, ConfigError) as exc:
+                if timed in self.scenario.timeline:  # a script cannot be told; say it and go on
+                    print(f"hud: '{timed.event.type}' at {timed.at:g} s ignored: {exc}", file=sys.stderr)
+                    return
+                raise
         self.state = apply(self.state, timed.event, timed.at)
         self.log.append(timed)
         if self.recorder is not None:
             self.recorder.write(timed)
+
+    def _reconfigure(self, event: ev.SetDevice | ev.SetLayout) -> None:
+        """Another device or layout at the same moment; the state on the display is kept.
+
+        Raises (changing nothing) when the device or layout cannot be loaded.
+        """
+        if isinstance(event, ev.SetDevice):
+            device = load_device(event.name)
+            layout = self.layout if self.scenario.layout else load_layout(device.layout)
+        else:
+            device, layout = self.device, load_layout(event.path)
+        panel = PanelRenderer(layout, device)
+        panel.quantise = "quantise" in self.optics
+        compositor = Compositor(device, self.view, self.camera_hfov, self.optics)
+        self.device, self.layout, self.panel, self.compositor = device, layout, panel, compositor
+        self._light = None
 
     def schedule(self, plan: list[ev.Timed]) -> None:
         """Events planned for later (an assistant's answer, a route's next step); due ones apply now."""

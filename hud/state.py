@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hud import events as ev
-from hud.model import caption, notifications, payment
+from hud.model import caption, cards, notifications, payment
 from hud.model.caption import CaptionState
+from hud.model.cards import CardsState
 from hud.model.navigation import NavState
 from hud.model.notifications import NotificationState
 from hud.model.payment import PaymentState
@@ -28,6 +29,7 @@ class HudState:
     nav: NavState | None = None
     notes: NotificationState = field(default_factory=NotificationState)
     pay: PaymentState | None = None
+    cards: CardsState = field(default_factory=CardsState)
     last_gesture: str = ""
     last_gesture_at: float = -1.0
 
@@ -37,9 +39,11 @@ def settle(state: HudState, now: float) -> HudState:
     new_caption = caption.settle(state.caption, now)
     new_notes = notifications.settle(state.notes, now)
     new_pay = payment.settle(state.pay, now)
-    if new_caption is state.caption and new_notes is state.notes and new_pay is state.pay:
+    new_cards = cards.settle(state.cards, now)
+    if (new_caption is state.caption and new_notes is state.notes and new_pay is state.pay
+            and new_cards is state.cards):
         return state
-    return replace(state, caption=new_caption, notes=new_notes, pay=new_pay)
+    return replace(state, caption=new_caption, notes=new_notes, pay=new_pay, cards=new_cards)
 
 
 def apply(state: HudState, event: ev.Event, now: float) -> HudState:
@@ -88,7 +92,25 @@ def apply(state: HudState, event: ev.Event, now: float) -> HudState:
             ))
         case ev.Gesture(kind=kind):
             return _gesture(replace(state, last_gesture=kind, last_gesture_at=now), kind, now)
+        case ev.ShowCard():
+            return replace(state, cards=cards.show(state.cards, event, now))
+        case ev.Clear(what=what):
+            return _clear(state, what, now)
+        case ev.SetLayout() | ev.SetDevice():
+            return state  # the session reconfigures itself; what is on the display stays
     raise TypeError(f"unhandled event type {type(event).__name__}")
+
+
+def _clear(state: HudState, what: str, now: float) -> HudState:
+    everything = what == "all"
+    return replace(
+        state,
+        notes=notifications.clear(state.notes) if everything or what == "notifications" else state.notes,
+        nav=None if everything or what == "navigation" else state.nav,
+        pay=None if everything or what == "payment" else state.pay,
+        caption=CaptionState(mode="idle", since=now) if everything or what == "caption" else state.caption,
+        cards=CardsState() if everything or what == "cards" else state.cards,
+    )
 
 
 def _gesture(state: HudState, kind: str, now: float) -> HudState:

@@ -20,7 +20,7 @@ EXPECTED = {
     "out_of_range.yaml": [f"{BAD}/out_of_range.yaml:3:17: 'brightness' must be between 0.0 and 1.0, got 1.5"],
     "unknown_kind.yaml": [
         f"{BAD}/unknown_kind.yaml:2:11: unknown widget kind 'navigaton' (expected one of: status_bar, "
-        "navigation, payment, notification, caption, label); did you mean 'navigation'?",
+        "navigation, payment, notification, caption, label, card); did you mean 'navigation'?",
     ],
     "missing_font.yaml": [
         f"{BAD}/missing_font.yaml:3:14: missing font file: file 'NoSuchFont.otf' not found (searched: "

@@ -12,6 +12,24 @@ import pytest
 from hud import events as ev
 
 EMPTY = "empty.yaml"
+
+
+def _bitmap() -> str:
+    """A small 1-bit-looking map drawn in code (deterministic), as a base64 PNG."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (240, 120), 0)
+    draw = ImageDraw.Draw(image)
+    draw.line([(10, 100), (90, 100), (90, 30), (200, 30)], fill=255, width=8)
+    draw.ellipse((188, 18, 212, 42), outline=255, width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
 DEVICES = ("generic", "even-g2")
 COFFEE = ev.PayDetect(merchant="Blue Bottle Coffee", amount=32.0, currency="CNY", timeout=10, verify_seconds=2)
 
@@ -56,6 +74,18 @@ CASES: dict[str, list[tuple[list[ev.Event], float]]] = {
     "caption-streaming": [([ev.Answer(text="West Lake is 2.4 km away, about 30 minutes on foot.")], 0.8)],
     "caption-answered": [([ev.Answer(text="West Lake is 2.4 km away, about 30 minutes on foot.")], 3.0)],
     "caption-cjk": [([ev.Answer(text="西湖在两公里以外，步行大约三十分钟。")], 3.0)],
+    "card-text-wall": [([ev.ShowCard(layout="text_wall", text="Slide 4 of 12: ship the glanceable UI first.")],
+                        0.5)],
+    "card-double-text-wall": [([ev.ShowCard(layout="double_text_wall", top="你好，欢迎来到杭州",
+                                            bottom="Hello, welcome to Hangzhou")], 0.5)],
+    "card-reference": [([ev.ShowCard(layout="reference_card", title="Gate B12",
+                                     text="Boarding 10:15. Walk 9 min via Security East.")], 0.5)],
+    "card-dashboard-and-always-on": [([ev.ShowCard(layout="dashboard_card", view="dashboard", left="22°C",
+                                                   right="3 new"),
+                                       ev.ShowCard(layout="text_wall", view="always_on", text="REC ● 12:04")], 0.5)],
+    "card-bitmap": [([ev.ShowCard(layout="bitmap", data=_bitmap())], 0.5)],
+    "card-hides-navigation": [([ev.Navigate(maneuver="left", distance=120, street="Main St"),
+                                ev.ShowCard(layout="text_wall", text="A card is the primary item now")], 0.5)],
 }
 
 
