@@ -23,7 +23,7 @@ class GazeDwell:
         if target != self.target:
             self.target, self.since, self.fired = target, now, False
             return None
-        if target is not None and not self.fired and now - self.since >= self.dwell:
+        if target is not None and not self.fired and now - self.since >= self.dwell - 1e-9:
             self.fired = True
             return target
         return None

@@ -104,3 +104,32 @@ def test_e_shows_both_eyes_and_i_marks_illegible_text(demo) -> None:
     red = pygame.surfarray.array3d(window)
     marks = (red[..., 0] == 255) & (red[..., 1] == 60)
     assert marks[320:].any() and not marks[:320].any()
+
+
+def test_typed_request_goes_to_the_assistant(demo) -> None:
+    press(demo, pygame.K_l)  # long press: the assistant listens and the input line opens
+    assert demo.voice.active and demo.session.state.caption.mode == "listening"
+    for text in ("navigate to ", "West Lake"):
+        demo.handle(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    press(demo, pygame.K_RETURN)
+    assert not demo.voice.active
+    assert demo.session.state.caption.heard == "navigate to West Lake"
+    demo.update(0.25)
+    for _ in range(20):
+        demo.update(0.25)
+    assert demo.session.state.nav is not None and demo.session.state.nav.street
+
+
+def test_gaze_dwell_confirms_a_waiting_payment(demo) -> None:
+    window = pygame.Surface((320, 180), depth=32)
+    demo.session.seek(41.0)
+    demo.draw(window)
+    box = demo.session.compositor.rect
+    spec, rect = next((s, r) for s, r in demo.session.panel.rects if s.kind == "payment")
+    scale = box.width / demo.session.device.panel[0]
+    demo.pointer = (round(box.x + rect.centerx * scale), round(box.y + rect.centery * scale))
+    demo.update(0.25)
+    assert demo.session.state.pay.phase == "awaiting"
+    for _ in range(4):
+        demo.update(0.25)
+    assert demo.session.state.pay.phase == "verifying" and demo.session.state.pay.confirmed_by == "gaze"
