@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hud import events as ev
 from hud.device import available, load_device
@@ -19,6 +20,10 @@ from hud.optics import STAGES
 from hud.output import fit, save_png
 from hud.pg import pygame, use_exact_scaling
 from hud.session import Options, Session
+
+if TYPE_CHECKING:
+    from hud.push.bridge import PushBridge
+    from hud.push.server import PushServer
 from hud.text import FontSet, TextRenderer
 from hud.voice_input import VoiceInput
 
@@ -70,6 +75,7 @@ class DemoWindow:
         self.gaze = GazeDwell()
         self.pointer: tuple[int, int] | None = None  # the mouse, standing in for the wearer's gaze
         self._frame = pygame.Rect(0, 0, 1, 1)
+        self.bridge: PushBridge | None = None  # the push API, when serving
 
     def ask(self, request: str) -> None:
         """The wearer said `request`: the assistant's plan joins the session's timeline."""
@@ -118,6 +124,8 @@ class DemoWindow:
 
     def update(self, dt: float) -> None:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
+        if self.bridge is not None:
+            self.bridge.frame(self.session)
         if self.loop and self.session.now > self.session.scenario.duration + 2.0:
             self.session.restart()
         if self.gaze.update(self._gaze_target(), self.session.now) == "payment":
@@ -204,6 +212,9 @@ class DemoWindow:
         window.blit(badge, badge.get_rect(center=box.center), special_flags=pygame.BLEND_RGB_MAX)
         state = "paused" if s.clock.paused else "playing"
         optics_on = "optics on" if s.optics else "optics off"
+        if self.bridge is not None:  # throttling is visible: coalesced updates are counted, never hidden
+            b = self.bridge
+            optics_on += f" · push {b.server.url}, {b.server.clients} client(s), {b.throttle.coalesced_total} coalesced"
         line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · {optics_on} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
         text = self.chrome.render(line, 15, 220)
@@ -228,19 +239,25 @@ class DemoWindow:
                             special_flags=pygame.BLEND_RGB_MAX)
 
 
-def run_window(options: Options, seconds: float | None = None, network: str = "typical") -> int:
+def run_window(options: Options, seconds: float | None = None, network: str = "typical",
+               server: PushServer | None = None) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run."""
     pygame.display.init()
-    return run_session_window(Session.open(options), seconds, network)
+    return run_session_window(Session.open(options), seconds, network, server)
 
 
-def run_session_window(session: Session, seconds: float | None = None, network: str = "typical") -> int:
+def run_session_window(session: Session, seconds: float | None = None, network: str = "typical",
+                       server: PushServer | None = None) -> int:
     """The window loop around an open session (a scenario's or a replayed recording's)."""
     pygame.display.init()
     use_exact_scaling(False)  # interactive: this CPU's fastest smoothscale (screenshots switch back)
     window = pygame.display.set_mode(session.view, pygame.RESIZABLE)
     pygame.display.set_caption(f"hud: simulated AI glasses ({session.scenario.name}, {session.device.label})")
     demo = DemoWindow(session, loop=seconds is None, network=network)
+    if server is not None:
+        from hud.push.bridge import PushBridge
+
+        demo.bridge = PushBridge(server)
     ticker = pygame.time.Clock()
     elapsed = 0.0
     try:

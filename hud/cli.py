@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="FILE.png", help="headless: save the last frame here")
     parser.add_argument("--network", choices=("fast", "typical", "slow", "offline"), default="typical",
                         help="simulated network for the assistant: about 1 s, 3 s, 7 s of thinking, or none")
+    parser.add_argument("--serve", action="store_true",
+                        help="start the push API (a WebSocket server) beside the window or the headless run")
+    parser.add_argument("--host", default="127.0.0.1", help="push API address (default 127.0.0.1; any other "
+                        "address requires --token)")
+    parser.add_argument("--port", type=int, default=8765, help="push API port (default 8765)")
+    parser.add_argument("--token", help="push API shared secret: clients must send it in a 'hello' first")
     parser.add_argument("--record-events", metavar="FILE.jsonl",
                         help="log every event (scripted, pushed, typed, gesture) with its clock time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -91,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--out", metavar="FILE.png", help="with --at: where to write the screenshot")
     replay.add_argument("--view", choices=("composite", "panel", "eyes"), default="composite")
     replay.add_argument("--size", type=_size, default=None, metavar="WxH", help="default: the recording's")
+
+    push = sub.add_parser("push", help="send messages to a running hud (--serve) and print the replies",
+                          description="Send JSON messages (see hud/push/protocol.schema.json) to the push API "
+                                      "and print every reply as one JSON line. Exit 0 when all are acknowledged, "
+                                      "1 on any error reply, 2 when it cannot connect.")
+    from hud.push.client import add_arguments as add_push_arguments
+
+    add_push_arguments(push)
 
     legibility = sub.add_parser("legibility", help="angular size and contrast of every text element",
                                 description="Exit 0 when every text element on screen at --at is large and "
@@ -123,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--background", default="scene", metavar="SPEC")
     bench.add_argument("--snapshots", action="store_true",
                        help="instead: time the project's snapshot suite (median ms per check, whole suite)")
+    bench.add_argument("--push", action="store_true",
+                       help="instead: flood the push API and print the accepted rate and push-to-pixel latency")
     return parser
 
 
@@ -180,16 +196,28 @@ def cmd_headless(args: argparse.Namespace) -> int:
     session = Session.open(_options(args))
     seconds = session.scenario.duration if args.seconds is None else args.seconds
     times = frame_times(seconds, args.fps)
+    server = _server(args)
+    bridge = None
+    if server is not None:
+        from hud.push.bridge import PushBridge
+
+        bridge = PushBridge(server)
     start = time.perf_counter()
     frame = None
     try:
         for t in times:
+            if bridge is not None:  # serving: other programs are waiting, so keep to real time
+                time.sleep(max(0.0, start + t - time.perf_counter()))
             session.seek(t)
+            if bridge is not None:
+                bridge.frame(session)
             frame = session.render_composite()
         if args.out and frame is not None:
             save_png(frame, args.out)
     finally:
         session.close()
+        if server is not None:
+            server.stop()
     took = time.perf_counter() - start
     print(f"rendered {len(times)} frames of {session.scenario.name!r} (0-{seconds:g} s at {args.fps:g} fps) "
           f"in {took:.2f} s ({len(times) / max(took, 1e-9):.0f} frames/s)"
@@ -200,10 +228,37 @@ def cmd_headless(args: argparse.Namespace) -> int:
 def cmd_window(args: argparse.Namespace) -> int:
     from hud.app import run_window
 
-    return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network)
+    server = _server(args)
+    try:
+        return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network,
+                          server=server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from hud.push.client import run_push
+
+    return run_push(args.messages, args.file, args.url, args.token, args.timeout, args.listen)
+
+
+def _server(args: argparse.Namespace):  # -> PushServer | None
+    if not getattr(args, "serve", False):
+        return None
+    from hud.push.server import PushServer
+
+    server = PushServer(args.host, args.port, args.token).start()
+    print(f"hud: push API on {server.url}" + (" (token required)" if args.token else ""), file=sys.stderr)
+    return server
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.push:
+        from hud.push.bench import run_push_bench
+
+        print(run_push_bench())
+        return EXIT_OK
     if args.snapshots:
         from hud.testing.bench import run_snapshot_bench
 
@@ -285,13 +340,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         use_headless_drivers()
     commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap,
-                "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay}
+                "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay, "push": cmd_push}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
     try:
         return command(args)
     except ConfigError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_INVALID
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:  # RuntimeError: the push server refused to start
         print(f"hud: {exc}", file=sys.stderr)
         return EXIT_FAIL

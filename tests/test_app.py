@@ -125,7 +125,7 @@ def test_gaze_dwell_confirms_a_waiting_payment(demo) -> None:
     demo.session.seek(41.0)
     demo.draw(window)
     box = demo.session.compositor.rect
-    spec, rect = next((s, r) for s, r in demo.session.panel.rects if s.kind == "payment")
+    rect = next(r for s, r in demo.session.panel.rects if s.kind == "payment")
     scale = box.width / demo.session.device.panel[0]
     demo.pointer = (round(box.x + rect.centerx * scale), round(box.y + rect.centery * scale))
     demo.update(0.25)

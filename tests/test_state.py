@@ -96,3 +96,14 @@ def test_navigation_counts_down_and_ends() -> None:
 def test_status_changes_only_what_is_given() -> None:
     s = run((0, ev.Status(battery_swap=40)), until=0)
     assert (s.status.battery_main, s.status.battery_swap, s.status.connectivity) == (82, 40, "5g")
+
+
+def test_a_notification_flood_is_bounded_and_counted() -> None:
+    from hud.model.notifications import MAX_WAITING
+
+    state = HudState()
+    for i in range(MAX_WAITING + 30):
+        state = apply(state, ev.Notify(app="Flood", title=str(i), urgent=(i == 40)), 0.0)
+    assert state.notes.waiting == MAX_WAITING and state.notes.dropped == 29
+    assert state.notes.current.urgent  # the urgent one pre-empted the flood
+    assert state.notes.queue[-1].title == str(MAX_WAITING + 29)  # the newest are kept

@@ -38,9 +38,9 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     if note.urgent:
         header = "! " + header
     text.draw(canvas.surface, header, (x, y), small, canvas.level(spec, 0.8), bold=True)
-    if state.notes.waiting:
-        text.draw(canvas.surface, f"+{state.notes.waiting}", (card.right - pad, y), small,
-                  canvas.level(spec, 0.8), align="right")
+    if state.notes.waiting or state.notes.dropped:
+        count = f"+{state.notes.waiting}" + (f" · {state.notes.dropped} dropped" if state.notes.dropped else "")
+        text.draw(canvas.surface, count, (card.right - pad, y), small, canvas.level(spec, 0.8), align="right")
     y += text.line_height(small) + 4
     clip = canvas.surface.get_clip()
     canvas.surface.set_clip(card)

@@ -1,0 +1,158 @@
+"""One frame -> events or a precise reason: every bad input gets its own exact sentence, nothing is
+coerced, and every kind of message becomes the hud event it names."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from typing import Any
+
+import pytest
+from conftest import FIXTURES
+from PIL import Image
+
+from hud import events as ev
+from hud.push import protocol as p
+from hud.push.commands import Clear, SetDevice, SetLayout, ShowCard, is_command
+from hud.push.messages import Accepted, Hello, Rejected, parse
+
+BAD = [json.loads(line) for line in (FIXTURES / "push" / "bad_messages.jsonl").read_text("utf-8").splitlines()]
+
+
+def _png(size: tuple[int, int], noise: bool = False) -> str:
+    image = Image.new("L", size, 0)
+    if noise:
+        image = Image.frombytes("L", size, bytes((i * 7919) % 251 for i in range(size[0] * size[1])))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def _one(message: dict[str, Any]) -> ev.Event:
+    result = parse(json.dumps(message))
+    assert isinstance(result, Accepted), result
+    assert len(result.events) == 1
+    return result.events[0]
+
+
+@pytest.mark.parametrize("case", BAD, ids=lambda c: c["raw"][:48])
+def test_each_bad_message_gets_its_exact_reason(case: dict[str, Any]) -> None:
+    assert parse(case["raw"]) == Rejected(case["id"], case["reason"])
+
+
+def test_the_reasons_name_the_problem_the_brief_asks_for() -> None:
+    assert parse('{"type": "notify", "app" "x"}') == Rejected(None, "malformed JSON at line 1 column 26: "
+                                                                    "Expecting ':' delimiter")
+    assert parse('{"type": "notfy"}').reason.startswith("unknown message type 'notfy'; expected one of hello, notify")
+    assert parse('{"type": "notify", "app": "a", "title": "b", "duration": "soon"}').reason == \
+        "'duration' must be a number, got string \"soon\""
+
+
+def test_a_message_over_64_kB_is_refused_by_its_size() -> None:
+    big = json.dumps({"type": "say", "text": "x" * (1 << 20)})
+    assert parse(big) == Rejected(None, f"message is {len(big)} bytes; the limit is 65536")
+    # Bytes, not characters: 1,999 CJK characters fit; 22,000 are 66,000 bytes and do not.
+    cjk = json.dumps({"type": "notify", "app": "a", "title": "b", "body": "确" * 1999}, ensure_ascii=False)
+    assert isinstance(parse(cjk), Accepted)
+    wide = '{"type": "say", "text": "' + "确" * 22000 + '"}'
+    assert parse(wide).reason == f"message is {len(wide.encode())} bytes; the limit is 65536"
+
+
+def test_binary_frames_and_deep_nesting_are_refused() -> None:
+    assert parse(b'{"type": "wake"}').reason.startswith("binary frames are not accepted")
+    assert parse("[" * 30000 + "]" * 30000).reason == "malformed JSON: nested too deeply (a message is one flat object)"
+
+
+def test_every_problem_of_a_message_is_reported_at_once() -> None:
+    reason = parse('{"type": "notify", "id": "n", "app": 1, "duration": "x", "extra": 0}').reason
+    assert reason.split("; ") == [
+        "missing required field 'title' for 'notify'", "'app' must be a string, got number 1",
+        "'duration' must be a number, got string \"x\"",
+        "unknown field 'extra' for 'notify' (its fields: id, app, title, body, urgent, duration)"]
+
+
+def test_nothing_is_coerced() -> None:
+    assert isinstance(parse('{"type": "notify", "app": "a", "title": 5}'), Rejected)  # no str(5)
+    assert isinstance(parse('{"type": "notify", "app": "a", "title": "b", "urgent": 0}'), Rejected)  # no bool(0)
+    assert isinstance(parse('{"type": "status", "battery_main": "50"}'), Rejected)  # no int("50")
+    assert isinstance(parse('{"type": "say", "text": null}'), Rejected)  # no "" for null
+    assert isinstance(parse('{"type": "status", "battery_main": null}'), Rejected)  # omit a field to keep it
+
+
+def test_json_numbers_become_the_dataclass_types() -> None:
+    nav = _one({"type": "navigate", "maneuver": "roundabout", "exit": 2.0, "distance": 300})
+    assert nav == ev.Navigate(maneuver="roundabout", exit=2, distance=300.0)
+    assert type(nav.exit) is int and type(nav.distance) is float  # type: ignore[attr-defined]
+
+
+def test_each_message_becomes_its_event() -> None:
+    cases: list[tuple[dict[str, Any], ev.Event]] = [
+        ({"type": "notify", "app": "Chat", "title": "Hi", "urgent": True, "duration": 2},
+         ev.Notify(app="Chat", title="Hi", urgent=True, duration=2.0)),
+        ({"type": "navigate", "maneuver": "left", "distance": 120, "street": "Main St", "eta": 4, "speed": 1.2},
+         ev.Navigate(maneuver="left", distance=120.0, street="Main St", eta=4.0, speed=1.2)),
+        ({"type": "nav_end"}, ev.NavEnd()),
+        ({"type": "pay", "step": "detect", "merchant": "Cafe", "amount": 32, "currency": "EUR", "timeout": 20,
+          "verify_seconds": 1, "outcome": "failed", "reason": "card expired"},
+         ev.PayDetect(merchant="Cafe", amount=32.0, currency="EUR", timeout=20.0, verify_seconds=1.0,
+                      outcome="failed", reason="card expired")),
+        ({"type": "pay", "step": "confirm", "by": "tap"}, ev.PayConfirm(by="tap")),
+        ({"type": "pay", "step": "confirm"}, ev.PayConfirm(by="voice")),
+        ({"type": "pay", "step": "cancel"}, ev.PayCancel()),
+        ({"type": "pay", "step": "result", "ok": False, "reason": "declined"},
+         ev.PayResult(ok=False, reason="declined")),
+        ({"type": "caption", "mode": "listening"}, ev.Wake()),
+        ({"type": "caption", "mode": "thinking"}, ev.Think()),
+        ({"type": "caption", "mode": "answer", "text": "Left, then 200 m", "cps": 40, "hold": 2},
+         ev.Answer(text="Left, then 200 m", cps=40.0, hold=2.0)),
+        ({"type": "caption", "mode": "idle"}, ev.Idle()),
+        ({"type": "say", "text": "确认"}, ev.Say(text="确认")),
+        ({"type": "status", "battery_swap": 12, "connectivity": "offline"},
+         ev.Status(battery_swap=12, connectivity="offline")),
+        ({"type": "gesture", "kind": "long_press"}, ev.Gesture(kind="long_press")),
+        ({"type": "clear", "what": "navigation"}, Clear(what="navigation")),
+        ({"type": "clear"}, Clear(what="all")),
+        ({"type": "set_layout", "path": "compact.yaml"}, SetLayout(path="compact.yaml")),
+        ({"type": "set_device", "name": "even-g2"}, SetDevice(name="even-g2")),
+        ({"type": "show", "layout": "text_wall", "text": "Room 4.12"}, ShowCard(layout="text_wall", text="Room 4.12")),
+        ({"type": "show", "layout": "double_text_wall", "top": "A", "bottom": "B", "view": "dashboard", "duration": 5},
+         ShowCard(layout="double_text_wall", top="A", bottom="B", view="dashboard", duration=5.0)),
+        ({"type": "show", "layout": "reference_card", "title": "Step 3", "text": "Fold"},
+         ShowCard(layout="reference_card", title="Step 3", text="Fold")),
+        ({"type": "show", "layout": "dashboard_card", "left": "AAPL", "right": "+1%", "view": "always_on"},
+         ShowCard(layout="dashboard_card", left="AAPL", right="+1%", view="always_on")),
+    ]
+    for message, event in cases:
+        assert _one({**message, "id": "x"}) == event, message
+    assert is_command(Clear()) and not is_command(ev.Wake())
+
+
+def test_ids_are_echoed_and_hello_is_its_own_result() -> None:
+    assert parse('{"type": "nav_end", "id": "step-7"}') == Accepted("step-7", (ev.NavEnd(),), "nav_end")
+    assert parse('{"type": "nav_end", "id": 7}').id == 7
+    assert parse('{"type": "nav_end"}').id is None
+    assert parse('{"type": "hello", "id": 1, "token": "s3cret"}') == Hello(1, "s3cret")
+    assert parse('{"type": "hello"}') == Hello(None, None)
+    assert parse('{"type": "nav_end", "id": true}') == Rejected(
+        None, "'id' must be a string of 1 to 128 characters or an integer, got boolean true")
+
+
+def test_bitmaps_must_be_real_pngs_within_576_by_288_and_100_kB() -> None:
+    ok = _png((576, 288))
+    assert _one({"type": "show", "layout": "bitmap", "data": ok}) == ShowCard(layout="bitmap", data=ok)
+    big = parse(json.dumps({"type": "show", "id": 1, "layout": "bitmap", "data": _png((577, 100))}))
+    assert big == Rejected(1, "'data' is a 577 x 100 PNG; the limit is 576 x 288")
+    raw = base64.b64decode(ok)
+    broken = base64.b64encode(raw[:40] + b"\x00" * 20 + raw[60:]).decode()
+    assert parse(json.dumps({"type": "show", "layout": "bitmap", "data": broken})).reason.startswith(
+        "'data' is a broken PNG: ")
+
+
+def test_bitmap_byte_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 100 kB PNG cannot fit a 64 kB message, so the byte limit is checked with a lower limit.
+    monkeypatch.setattr(p, "BITMAP_MAX_BYTES", 500)
+    data = _png((200, 100), noise=True)
+    size = len(base64.b64decode(data))
+    assert parse(json.dumps({"type": "show", "layout": "bitmap", "data": data})) == Rejected(
+        None, f"'data' is {size} bytes of PNG; the limit is 500")

@@ -1,0 +1,253 @@
+"""The push server on loopback: every bad input gets its clear answer, the server keeps serving the
+other clients afterwards, memory stays bounded, and the wearer's gestures reach the clients."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from test_push_support import Glasses
+from websockets.asyncio.client import connect as aconnect
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as sconnect
+
+from hud.push.client import PushClosed, send
+from hud.push.server import PushServer, PushServerError, is_loopback
+
+NOTE = {"type": "notify", "app": "Chat", "title": "Lunch?"}
+
+
+@pytest.fixture
+def glasses() -> Iterator[Glasses]:
+    g = Glasses()
+    yield g
+    g.close()
+
+
+def _connect(url: str) -> ClientConnection:
+    return sconnect(url, proxy=None, compression=None, open_timeout=5)
+
+
+def _recv(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
+    return json.loads(ws.recv(timeout=timeout))
+
+
+def _recv_until(ws: ClientConnection, want: Callable[[dict[str, Any]], bool], timeout: float = 5.0) -> dict[str, Any]:
+    """The first message `want`s, skipping the others (display updates come and go)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        msg = _recv(ws, max(0.01, deadline - time.monotonic()))
+        if want(msg):
+            return msg
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+# -- binding and authentication -----------------------------------------------------------------
+def test_listening_beyond_loopback_needs_a_token() -> None:
+    for host in ("0.0.0.0", "192.168.1.20", "::", "", "glasses.local"):
+        with pytest.raises(PushServerError, match=r"refusing to listen on .* without a token: anyone who can reach"):
+            PushServer(host, 0)
+    PushServer("0.0.0.0", 0, token="s3cret")  # allowed (not started: tests stay on loopback)
+    with pytest.raises(PushServerError, match="must not be empty"):
+        PushServer(token="")
+    assert [is_loopback(h) for h in ("127.0.0.1", "127.8.0.1", "::1", "localhost")] == [True] * 4
+
+
+def test_a_busy_port_is_a_clear_error() -> None:
+    with PushServer("127.0.0.1", 0) as first:
+        with pytest.raises(PushServerError, match=rf"cannot listen on 127\.0\.0\.1:{first.port}: "):
+            PushServer("127.0.0.1", first.port).start()
+        with _connect(first.url):  # the first one still listens
+            pass
+
+
+def test_a_token_must_come_first_in_hello() -> None:
+    g = Glasses(token="s3cret", hello_timeout=0.3)
+    try:
+        with pytest.raises(PushClosed) as wrong:
+            send([NOTE], g.url, token="guess")
+        assert (wrong.value.code, wrong.value.reason) == (1008, "authentication failed")
+        assert wrong.value.replies == [{"type": "error", "id": "hello", "reason": "wrong token"}]
+        assert send([NOTE | {"id": 1}], g.url) == [  # its one reply, then the connection is closed
+            {"type": "error", "id": 1, "reason": "authentication required: send hello with the token before 'notify'"}]
+        with _connect(g.url) as ws:  # silent: refused after hello_timeout
+            assert _recv(ws)["reason"] == "authentication required: no hello within 0.3 s"
+            with pytest.raises(ConnectionClosed):
+                ws.recv(timeout=5)
+            assert ws.close_code == 1008
+        (ack,) = send([NOTE | {"id": "n"}], g.url, token="s3cret")
+        assert ack["type"] == "ack" and ack["id"] == "n"
+    finally:
+        g.close()
+
+
+# -- bad input, and serving on afterwards -------------------------------------------------------
+def test_bad_messages_get_errors_and_the_connection_stays_open(glasses: Glasses) -> None:
+    with _connect(glasses.url) as ws:
+        assert _recv(ws)["type"] == "display"  # what the display shows, first thing
+        ws.send('{"type": "notify" "app": 1}')
+        assert _recv(ws) == {"type": "error", "id": None,
+                             "reason": "malformed JSON at line 1 column 19: Expecting ',' delimiter"}
+        ws.send(json.dumps(NOTE | {"id": 7, "duration": "soon"}))
+        assert _recv(ws) == {"type": "error", "id": 7, "reason": "'duration' must be a number, got string \"soon\""}
+        ws.send(b"\x00\x01")
+        assert _recv(ws)["reason"].startswith("binary frames are not accepted")
+        ws.send(json.dumps(NOTE | {"id": 8}))
+        ack = _recv_until(ws, lambda m: m["type"] == "ack")
+        assert ack["id"] == 8 and ack["coalesced"] == 0 and isinstance(ack["applied_at"], float)
+    assert glasses.call(lambda s: s.state.notes.current.title) == "Lunch?"
+
+
+def test_a_1_MB_message_closes_only_its_connection(glasses: Glasses) -> None:
+    big = json.dumps({"type": "say", "text": "x" * (1 << 20)})
+    with _connect(glasses.url) as other:
+        with pytest.raises(PushClosed) as closed:
+            send([big], glasses.url)
+        assert closed.value.code == 1009
+        assert closed.value.reason == f"frame with {len(big)} bytes exceeds limit of 65536 bytes"
+        # The server carries on, for the clients it had and for new ones.
+        other.send(json.dumps(NOTE | {"id": "still"}))
+        assert _recv_until(other, lambda m: m["type"] == "ack")["id"] == "still"
+    assert [r["type"] for r in send([NOTE], glasses.url)] == ["ack"]
+
+
+def test_a_client_that_disconnects_mid_message_is_harmless(glasses: Glasses) -> None:
+    ws = _connect(glasses.url)
+    # A masked text frame announcing 1000 bytes, then 10 of them, then the connection drops.
+    header = bytes([0x81, 0x80 | 126]) + (1000).to_bytes(2, "big") + os.urandom(4)
+    ws.socket.sendall(header + b"0123456789")
+    ws.socket.shutdown(socket.SHUT_RDWR)
+    ws.socket.close()
+    # ... and one that sends the first fragment of a message and goes.
+    ws2 = _connect(glasses.url)
+    ws2.socket.sendall(bytes([0x01, 0x80 | 5]) + os.urandom(4) + b"abcde")
+    ws2.socket.close()
+    _wait(lambda: glasses.server.clients == 0)
+    assert [r["type"] for r in send([NOTE], glasses.url)] == ["ack"]
+    assert glasses.server.drain() == []
+
+
+def test_too_many_clients_are_told_to_come_back_later() -> None:
+    with PushServer("127.0.0.1", 0, max_clients=1) as server, _connect(server.url):
+        _wait(lambda: server.clients == 1)
+        with _connect(server.url) as second, pytest.raises(ConnectionClosed):
+            second.recv(timeout=5)
+        assert (second.close_code, second.close_reason) == (1013, "too many clients (at most 1)")
+
+
+# -- floods and bounds --------------------------------------------------------------------------
+async def _flood(url: str, count: int, replies: int, timeout: float = 8.0) -> list[dict[str, Any]]:
+    """Send `count` messages as fast as possible; collect `replies` replies."""
+    got: list[dict[str, Any]] = []
+    async with aconnect(url, proxy=None, compression=None) as ws:
+        async def read() -> None:
+            async for raw in ws:
+                msg = json.loads(raw)
+                if msg["type"] in ("ack", "error"):
+                    got.append(msg)
+                    if len(got) == replies:
+                        return
+
+        reader = asyncio.get_running_loop().create_task(read())
+        for i in range(count):
+            await ws.send(f'{{"type":"caption","id":{i},"mode":"answer","text":"word {i}"}}')
+        await asyncio.wait_for(reader, timeout)
+    return got
+
+
+def test_a_flood_into_a_full_inbox_gets_busy_errors_never_silence() -> None:
+    """10,000 messages in well under a second, and nobody drains: 100 wait, 9,900 are told 'busy'."""
+    with PushServer("127.0.0.1", 0, inbox_size=100) as server:
+        started = time.monotonic()
+        replies = asyncio.run(_flood(server.url, 10_000, 9_900))
+        assert time.monotonic() - started < 5
+        assert {r["type"] for r in replies} == {"error"}
+        assert replies[0]["reason"] == ("busy: 100 messages are waiting for the display loop, which takes them once "
+                                        "per frame; retry shortly")
+        assert sorted(r["id"] for r in replies) == list(range(100, 10_000))
+        assert server.waiting == 100 and server.busy == 9_900
+        assert [item.id for item in server.drain()] == list(range(100))
+
+
+def test_a_flood_through_the_frame_loop_is_coalesced_with_exact_counts(glasses: Glasses) -> None:
+    replies = asyncio.run(_flood(glasses.url, 10_000, 10_000))
+    assert len(replies) == 10_000 and {r["type"] for r in replies} == {"ack"}
+    coalesced = glasses.call(lambda s: glasses.bridge.throttle.coalesced_total)
+    assert sum(r["coalesced"] for r in replies) == coalesced
+    superseded = sorted(i for r in replies for i in r.get("superseded", []))
+    assert len(superseded) == coalesced and len(set(superseded)) == coalesced
+    updates, pending = glasses.call(lambda s: (glasses.bridge.throttle.updates_total, glasses.bridge.throttle.pending))
+    assert 10_000 - coalesced == updates + pending  # each display update takes the newest caption of its interval
+    assert glasses.peak_waiting <= glasses.server.inbox_size and glasses.peak_pending <= 1
+    _wait(lambda: glasses.call(lambda s: s.state.caption.text) == "word 9999")  # the newest won
+
+
+def test_a_client_that_stops_reading_is_closed_not_buffered_forever() -> None:
+    with PushServer("127.0.0.1", 0, reply_backlog=100, close_timeout=0.2) as server:
+        ws = _connect(server.url)
+        _wait(lambda: server.clients == 1)
+        blob = json.dumps({"type": "display", "pad": "x" * 8000})
+        for _ in range(5000):  # 40 MB: more than the sockets hold, so the replies back up
+            server.broadcast(blob)
+        _wait(lambda: server.slow_closed == 1)
+        _wait(lambda: server.clients == 0)  # gone, once its closing handshake timed out
+        ws.socket.close()
+
+
+# -- hearing the wearer back --------------------------------------------------------------------
+def test_a_client_pushes_a_notification_and_hears_the_wearers_gesture(glasses: Glasses) -> None:
+    with _connect(glasses.url) as pusher, _connect(glasses.url) as bystander:
+        pusher.send(json.dumps(NOTE | {"id": "n1"}))
+        ack = _recv_until(pusher, lambda m: m["type"] == "ack")
+        assert ack == {"type": "ack", "id": "n1", "coalesced": 0, "applied_at": ack["applied_at"]}
+        shown = _recv_until(pusher, lambda m: m["type"] == "display" and m["notification"] is not None)
+        assert shown["notification"] == {"app": "Chat", "title": "Lunch?", "body": "", "urgent": False, "waiting": 0}
+        at = glasses.call(lambda s: (s.gesture("tap"), s.now)[1])  # the wearer taps the temple
+        for ws in (pusher, bystander):
+            assert _recv_until(ws, lambda m: m["type"] == "gesture") == {"type": "gesture", "kind": "tap",
+                                                                        "at": round(at, 6)}
+        dismissed = _recv_until(pusher, lambda m: m["type"] == "display")
+        assert dismissed["notification"] is None
+
+
+def test_payment_phases_are_sent_as_they_change(glasses: Glasses) -> None:
+    with _connect(glasses.url) as ws:
+        ws.send(json.dumps({"type": "pay", "id": 1, "step": "detect", "merchant": "Cafe", "amount": 4.5,
+                            "currency": "EUR", "verify_seconds": 0.1}))
+        detected = _recv_until(ws, lambda m: m["type"] == "payment")
+        assert (detected["phase"], detected["merchant"], detected["amount"]) == ("detected", "Cafe", 4.5)
+        ws.send(json.dumps({"type": "say", "id": 2, "text": "confirm"}))  # the wearer's words
+        verifying = _recv_until(ws, lambda m: m["type"] == "payment" and m["phase"] != "awaiting")
+        assert (verifying["phase"], verifying["by"]) == ("verifying", "voice")
+        assert _recv_until(ws, lambda m: m["type"] == "payment")["phase"] == "success"
+
+
+def test_a_new_client_is_told_what_the_display_shows(glasses: Glasses) -> None:
+    send([{"type": "show", "layout": "dashboard_card", "left": "AAPL", "right": "+1%", "view": "dashboard"}],
+         glasses.url)
+    _wait(lambda: glasses.call(lambda s: s.state.cards.dashboard is not None))
+    time.sleep(0.05)  # the display message of that frame
+    with _connect(glasses.url) as late:
+        first = _recv(late)
+        assert first["type"] == "display"
+        assert first["cards"]["dashboard"] == {"layout": "dashboard_card", "left": "AAPL", "right": "+1%"}
+
+
+def test_device_and_layout_can_be_switched(glasses: Glasses) -> None:
+    replies = send([{"type": "set_device", "id": 1, "name": "even-g2"},
+                    {"type": "set_layout", "id": 2, "path": "compact.yaml"}], glasses.url)
+    assert sorted(r["id"] for r in replies) == [1, 2] and {r["type"] for r in replies} == {"ack"}
+    _wait(lambda: glasses.call(lambda s: (s.device.name, s.layout.path.name)) == ("even-g2", "compact.yaml"))
