@@ -8,6 +8,8 @@ window only, never into the composite, so screenshots and tests see the same pix
 from __future__ import annotations
 
 import sys
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +34,7 @@ KEYS: list[tuple[str, str]] = [
     ("Space", "pause / resume"),
     ("Right", "step one second"),
     ("R", "restart the scenario"),
-    ("S", "save a screenshot (./screenshots)"),
+    ("S", "save a numbered screenshot (./screenshots)"),
     ("H", "show / hide this help"),
     ("L or /", "long press: wake the assistant and type what you say"),
     ("Enter", "tap (confirm a payment, dismiss a card)"),
@@ -42,10 +44,14 @@ KEYS: list[tuple[str, str]] = [
     ("mouse", "gaze: look at a payment for 0.8 s to confirm it"),
     ("D", "next device profile"),
     ("O", "optics on / off"),
+    ("V", "view: what the wearer sees / the panel / both eyes"),
     ("E", "both eyes side by side / one view"),
+    ("F", "frame-time overlay"),
+    ("F11", "fullscreen"),
     ("I", "mark illegible text (legibility check)"),
     ("Esc", "quit"),
 ]
+VIEWS = ("composite", "panel", "eyes")
 GESTURE_KEYS = {pygame.K_RETURN: "tap", pygame.K_KP_ENTER: "tap", pygame.K_BACKSPACE: "swipe_down",
                 pygame.K_2: "double_tap", pygame.K_RIGHTBRACKET: "swipe_forward",
                 pygame.K_LEFTBRACKET: "swipe_back"}
@@ -57,8 +63,9 @@ class DemoWindow:
     session: Session
     loop: bool = True
     show_help: bool = False
-    both_eyes: bool = False
+    view: str = "composite"  # composite, panel or eyes
     mark_illegible: bool = False
+    show_times: bool = False
     running: bool = True
     screenshots: Path = Path("screenshots")
     network: str = "typical"
@@ -76,6 +83,8 @@ class DemoWindow:
         self.pointer: tuple[int, int] | None = None  # the mouse, standing in for the wearer's gaze
         self._frame = pygame.Rect(0, 0, 1, 1)
         self.bridge: PushBridge | None = None  # the push API, when serving
+        self.times: deque[float] = deque(maxlen=120)  # render milliseconds, for the F overlay
+        self.ticker: pygame.time.Clock | None = None
 
     def ask(self, request: str) -> None:
         """The wearer said `request`: the assistant's plan joins the session's timeline."""
@@ -116,7 +125,16 @@ class DemoWindow:
                 following = names[(names.index(s.device.name) + 1) % len(names)] if s.device.name in names else names[0]
                 self.session = s.rebuilt(device=load_device(following))
             elif key == pygame.K_e:
-                self.both_eyes = not self.both_eyes
+                self.view = "composite" if self.view == "eyes" else "eyes"
+            elif key == pygame.K_v:
+                self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+            elif key == pygame.K_f:
+                self.show_times = not self.show_times
+            elif key == pygame.K_F11:
+                try:
+                    pygame.display.toggle_fullscreen()
+                except pygame.error as exc:  # the dummy driver (tests) has no fullscreen
+                    print(f"hud: fullscreen unavailable: {exc}", file=sys.stderr)
             elif key == pygame.K_i:
                 self.mark_illegible = not self.mark_illegible
             elif key == pygame.K_o:
@@ -146,19 +164,25 @@ class DemoWindow:
         return "payment" if hit else None
 
     def save_screenshot(self) -> Path:
+        """The current view as the next numbered PNG (hud-0001.png, ...), as `shot` would render it."""
         backend = pygame.transform.get_smoothscale_backend()
         use_exact_scaling(True)  # the same pixels `shot` writes for this moment
         try:
-            frame = self.session.render_composite()
+            frame = {"composite": self.session.render_composite, "eyes": self.session.render_eyes,
+                     "panel": self.session.render_panel}[self.view]()
         finally:
             pygame.transform.set_smoothscale_backend(backend)
-        name = f"hud-{self.session.scenario.path.stem if self.session.scenario.path else 'session'}"
-        path = save_png(frame, self.screenshots / f"{name}-t{self.session.now:06.2f}.png")
-        print(f"saved {path}", file=sys.stderr)
+        taken = [int(p.stem[4:]) for p in self.screenshots.glob("hud-[0-9][0-9][0-9][0-9].png")]
+        path = save_png(frame, self.screenshots / f"hud-{max(taken, default=0) + 1:04d}.png")
+        print(f"saved {path} (t = {self.session.now:.2f} s)", file=sys.stderr)
         return path
 
     def draw(self, window: pygame.Surface) -> None:
-        frame = self.session.render_eyes() if self.both_eyes else self.session.render_composite()
+        started = time.perf_counter()
+        render = {"composite": self.session.render_composite, "eyes": self.session.render_eyes,
+                  "panel": self.session.render_panel}[self.view]
+        frame = render()
+        self.times.append((time.perf_counter() - started) * 1000)
         target = fit(frame.get_size(), window.get_size())
         self._frame = target
         window.fill((0, 0, 0))
@@ -167,14 +191,28 @@ class DemoWindow:
         else:
             if self._scaled is None or self._scaled.get_size() != target.size:
                 self._scaled = pygame.Surface(target.size, 0, frame)  # smoothscale needs matching formats
-            pygame.transform.smoothscale(frame, target.size, self._scaled)
+            if self.view == "panel":  # the display's own pixels, shown sharp
+                pygame.transform.scale(frame, target.size, self._scaled)
+            else:
+                pygame.transform.smoothscale(frame, target.size, self._scaled)
             window.blit(self._scaled, target)
-        if self.mark_illegible:
+        if self.mark_illegible and self.view != "panel":
             self._draw_markers(window, target)
+        if self.show_times:
+            self._draw_times(window, target)
         self._draw_chrome(window, target)
         self._draw_gaze(window)
         if self.voice.active:
             self._draw_voice(window, target)
+
+    def _draw_times(self, window: pygame.Surface, frame: pygame.Rect) -> None:
+        """Median and worst render time of the last frames, and the real frame rate."""
+        times = sorted(self.times)
+        rate = self.ticker.get_fps() if self.ticker is not None else 0.0
+        line = (f"render {times[len(times) // 2]:.1f} ms median, {times[-1]:.1f} ms worst "
+                f"(last {len(times)} frames) · {rate:.0f} fps")
+        text = self.chrome.render(line, 16, 255)
+        window.blit(text, (frame.right - text.get_width() - 12, frame.y + 12), special_flags=pygame.BLEND_RGB_MAX)
 
     def _draw_gaze(self, window: pygame.Surface) -> None:
         progress = self.gaze.progress(self.session.now)
@@ -195,7 +233,7 @@ class DemoWindow:
         """A red box around every text element below the legibility thresholds."""
         scale = frame.height / self.session.view[1]
         eyes = ([0, 1] if self.session.device.eyes == "both" else [1 if self.session.device.eyes == "right" else 0]
-                ) if self.both_eyes else [0]
+                ) if self.view == "eyes" else [0]
         for reading in readings(self.session):
             if reading.problems():
                 r = reading.rect
@@ -259,6 +297,7 @@ def run_session_window(session: Session, seconds: float | None = None, network: 
 
         demo.bridge = PushBridge(server)
     ticker = pygame.time.Clock()
+    demo.ticker = ticker
     elapsed = 0.0
     try:
         while demo.running:

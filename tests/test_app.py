@@ -133,3 +133,20 @@ def test_gaze_dwell_confirms_a_waiting_payment(demo) -> None:
     for _ in range(4):
         demo.update(0.25)
     assert demo.session.state.pay.phase == "verifying" and demo.session.state.pay.confirmed_by == "gaze"
+
+
+def test_v_cycles_views_and_screenshots_are_numbered(demo) -> None:
+    press(demo, pygame.K_v)
+    assert demo.view == "panel"
+    window = pygame.Surface((640, 480), depth=32)
+    press(demo, pygame.K_f)
+    demo.draw(window)  # the panel view, sharp, with the frame-time overlay
+    first, second = demo.save_screenshot(), demo.save_screenshot()
+    assert (first.name, second.name) == ("hud-0001.png", "hud-0002.png")
+    from hud.output import load_png
+
+    assert load_png(first).get_size() == demo.session.device.panel
+    press(demo, pygame.K_v)
+    press(demo, pygame.K_v)
+    assert demo.view == "composite"
+    press(demo, pygame.K_F11)  # no fullscreen on the dummy driver: said, not raised
