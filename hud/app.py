@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from hud import events as ev
 from hud.device import available, load_device
 from hud.gaze import GazeDwell
+from hud.hotreload import HotReload, session_files
 from hud.legibility import readings
 from hud.optics import STAGES
 from hud.output import fit, save_png
@@ -83,6 +84,7 @@ class DemoWindow:
         self.pointer: tuple[int, int] | None = None  # the mouse, standing in for the wearer's gaze
         self._frame = pygame.Rect(0, 0, 1, 1)
         self.bridge: PushBridge | None = None  # the push API, when serving
+        self.hot: HotReload | None = None  # edits to the layout, scenario or device, live
         self.times: deque[float] = deque(maxlen=120)  # render milliseconds, for the F overlay
         self.ticker: pygame.time.Clock | None = None
 
@@ -144,6 +146,8 @@ class DemoWindow:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
         if self.bridge is not None:
             self.bridge.frame(self.session)
+        if self.hot is not None and self.hot.poll(time.monotonic()):  # real time: works while paused
+            self.hot.apply(self.session)
         if self.loop and self.session.now > self.session.scenario.duration + 2.0:
             self.session.restart()
         if self.gaze.update(self._gaze_target(), self.session.now) == "payment":
@@ -201,9 +205,27 @@ class DemoWindow:
         if self.show_times:
             self._draw_times(window, target)
         self._draw_chrome(window, target)
+        if self.hot is not None and self.hot.error:
+            self._draw_reload_error(window, target)
         self._draw_gaze(window)
         if self.voice.active:
             self._draw_voice(window, target)
+
+    def _draw_reload_error(self, window: pygame.Surface, frame: pygame.Rect) -> None:
+        """A broken edit: its file:line:col messages over a red band; the last good version keeps running."""
+        assert self.hot is not None and self.hot.error
+        lines = ["Edit not applied; still showing the last good version:", *self.hot.error.splitlines()[:9]]
+        strip = pygame.Surface((frame.width - 20, 20 * len(lines) + 12))
+        strip.fill((120, 20, 20))
+        strip.set_alpha(220)
+        window.blit(strip, (frame.x + 10, frame.y + 44))
+        for i, line in enumerate(lines):
+            x = frame.x + 18
+            if line.strip() == "^" and i:  # proportional font: measure to put the caret under the column
+                x += self.chrome.width(lines[i - 1][:len(line) - 1], 15)
+                line = "^"
+            window.blit(self.chrome.render(line, 15, 255), (x, frame.y + 50 + 20 * i),
+                        special_flags=pygame.BLEND_RGB_MAX)
 
     def _draw_times(self, window: pygame.Surface, frame: pygame.Rect) -> None:
         """Median and worst render time of the last frames, and the real frame rate."""
@@ -253,7 +275,10 @@ class DemoWindow:
         if self.bridge is not None:  # throttling is visible: coalesced updates are counted, never hidden
             b = self.bridge
             optics_on += f" · push {b.server.url}, {b.server.clients} client(s), {b.throttle.coalesced_total} coalesced"
-        line = (f"{s.scenario.name} · {s.device.label} · {s.background.label} · {optics_on} · "
+        camera = getattr(s.background, "status", None)
+        background = s.background.label + (
+            f" ({camera}, {s.background.reconnects} reconnects)" if camera not in (None, "live") else "")
+        line = (f"{s.scenario.name} · {s.device.label} · {background} · {optics_on} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
         text = self.chrome.render(line, 15, 220)
         strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))
@@ -281,11 +306,14 @@ def run_window(options: Options, seconds: float | None = None, network: str = "t
                server: PushServer | None = None) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run."""
     pygame.display.init()
-    return run_session_window(Session.open(options), seconds, network, server)
+    device_file = options.device if str(options.device or "").endswith((".yaml", ".yml")) else None
+    return run_session_window(Session.open(options), seconds, network, server, device_file, watch=True)
 
 
 def run_session_window(session: Session, seconds: float | None = None, network: str = "typical",
-                       server: PushServer | None = None) -> int:
+                       server: PushServer | None = None, device_file: str | None = None,
+                       watch: bool = False) -> int:
+    """The window loop; `watch` hot-reloads edits (off for replays, whose timeline is the recording)."""
     """The window loop around an open session (a scenario's or a replayed recording's)."""
     pygame.display.init()
     use_exact_scaling(False)  # interactive: this CPU's fastest smoothscale (screenshots switch back)
@@ -296,6 +324,8 @@ def run_session_window(session: Session, seconds: float | None = None, network: 
         from hud.push.bridge import PushBridge
 
         demo.bridge = PushBridge(server)
+    if watch:
+        demo.hot = HotReload(lambda: session_files(demo.session, device_file))
     ticker = pygame.time.Clock()
     demo.ticker = ticker
     elapsed = 0.0

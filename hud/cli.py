@@ -42,7 +42,9 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
                    "scenario's, else 'generic')")
     p.add_argument("--layout", metavar="FILE", help="layout YAML (default: the scenario's, else the device's)")
     p.add_argument("--background", metavar="SPEC",
-                   help="scene, scene:night, camera[:N], auto, or a PNG/JPEG path")
+                   help="scene, scene:night, camera[:N], auto, a PNG/JPEG, a video (MP4/AVI/MOV) or a folder of frames")
+    p.add_argument("--camera", metavar="N", help="the webcam to use, by index or device path (same as "
+                   "--background camera:N)")
     p.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH",
                    help="size of the composite view (default 1280x720)")
     p.add_argument("--camera-fov", type=float, default=70.0, metavar="DEG",
@@ -145,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _options(args: argparse.Namespace, fallback_background: str = "scene"):  # -> Options
     from hud.session import Options
 
+    if getattr(args, "camera", None) is not None:
+        if args.background is not None:
+            raise ValueError("give --camera or --background, not both")
+        args.background = f"camera:{args.camera}"
     if not 1.0 <= args.camera_fov <= 170.0:
         raise ValueError(f"--camera-fov must be between 1 and 170 degrees; {args.camera_fov:g} given")
     return Options(scenario=args.scenario, device=args.device, layout=args.layout,

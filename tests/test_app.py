@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from hud.app import DemoWindow
 from hud.device import load_device
@@ -150,3 +151,27 @@ def test_v_cycles_views_and_screenshots_are_numbered(demo) -> None:
     press(demo, pygame.K_v)
     assert demo.view == "composite"
     press(demo, pygame.K_F11)  # no fullscreen on the dummy driver: said, not raised
+
+
+def test_a_broken_live_edit_shows_a_banner_and_keeps_the_last_good_layout(tmp_path) -> None:
+    import os
+    import shutil
+
+    from hud.hotreload import HotReload, session_files
+
+    layout = tmp_path / "mine.yaml"
+    shutil.copy(ROOT / "layouts" / "default.yaml", layout)
+    session = Session.open(Options(layout=str(layout), background="scene", view=(320, 180)))
+    demo = DemoWindow(session, screenshots=tmp_path)
+    demo.hot = HotReload(lambda: session_files(demo.session), interval=0.0)
+    demo.hot.poll(0.0)
+    before = pygame.image.tobytes(demo.session.render_panel(), "RGB")
+    layout.write_text(layout.read_text().replace("font_size: 20", "font_size: huge", 1))
+    os.utime(layout, (1e9, 1e9))
+    demo.update(0.0)
+    assert "mine.yaml:" in demo.hot.error and "expected an integer for 'font_size'" in demo.hot.error
+    assert pygame.image.tobytes(demo.session.render_panel(), "RGB") == before
+    window = pygame.Surface((640, 360), depth=32)
+    demo.draw(window)
+    assert window.get_at((30, 60))[0] > 100  # the red band
+    session.close()
