@@ -48,6 +48,7 @@ KEYS: list[tuple[str, str]] = [
     ("V", "view: what the wearer sees / the panel / both eyes"),
     ("E", "both eyes side by side / one view"),
     ("F", "frame-time overlay"),
+    ("K", "start / stop recording an animated GIF (./recordings)"),
     ("F11", "fullscreen"),
     ("I", "mark illegible text (legibility check)"),
     ("Esc", "quit"),
@@ -69,6 +70,8 @@ class DemoWindow:
     show_times: bool = False
     running: bool = True
     screenshots: Path = Path("screenshots")
+    recordings: Path = Path("recordings")
+    recording_from: float | None = None  # clock time when K started a recording
     network: str = "typical"
 
     def __post_init__(self) -> None:
@@ -132,6 +135,11 @@ class DemoWindow:
                 self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
             elif key == pygame.K_f:
                 self.show_times = not self.show_times
+            elif key == pygame.K_k:
+                if self.recording_from is None:
+                    self.recording_from = s.now
+                else:
+                    self.save_recording()
             elif key == pygame.K_F11:
                 try:
                     pygame.display.toggle_fullscreen()
@@ -166,6 +174,29 @@ class DemoWindow:
         py = (vy - box.y) * s.device.panel[1] / box.height
         hit = any(spec.kind == "payment" and rect.collidepoint(px, py) for spec, rect in s.panel.rects)
         return "payment" if hit else None
+
+    def save_recording(self, fps: float = 12.0) -> Path | None:
+        """The stretch since K was pressed, rendered again from the event log: exact frames, and the
+        window never stalls to capture them while recording."""
+        from hud.record import record
+
+        start, self.recording_from = self.recording_from, None
+        if start is None or self.session.now <= start:
+            return None
+        taken = [int(p.stem[4:]) for p in self.recordings.glob("hud-[0-9][0-9][0-9][0-9].gif")]
+        out = self.recordings / f"hud-{max(taken, default=0) + 1:04d}.gif"
+        replay = self.session.as_replay()
+        backend = pygame.transform.get_smoothscale_backend()
+        use_exact_scaling(True)
+        try:
+            record(replay, min(self.session.now - start, 60.0), fps, out, start=start)
+        except ValueError as exc:  # too long for a GIF at this size: say so, keep the demo running
+            print(f"hud: recording not saved: {exc}", file=sys.stderr)
+            return None
+        finally:
+            pygame.transform.set_smoothscale_backend(backend)
+        print(f"saved {out} ({start:.1f}-{self.session.now:.1f} s)", file=sys.stderr)
+        return out
 
     def save_screenshot(self) -> Path:
         """The current view as the next numbered PNG (hud-0001.png, ...), as `shot` would render it."""
@@ -271,6 +302,8 @@ class DemoWindow:
         pygame.draw.rect(window, (170, 30, 30), box, border_radius=4)
         window.blit(badge, badge.get_rect(center=box.center), special_flags=pygame.BLEND_RGB_MAX)
         state = "paused" if s.clock.paused else "playing"
+        if self.recording_from is not None:
+            state += f" · ● REC since {self.recording_from:.1f} s"
         optics_on = "optics on" if s.optics else "optics off"
         if self.bridge is not None:  # throttling is visible: coalesced updates are counted, never hidden
             b = self.bridge

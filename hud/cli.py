@@ -91,6 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
                                           "when not.")
     validate.add_argument("files", nargs="+", metavar="FILE")
 
+    record = sub.add_parser("record", help="render the scenario into an animated GIF, APNG or MP4",
+                            description="Render headlessly on the virtual clock (the composite view) into "
+                                        "demo.gif, demo.png (APNG) or demo.mp4 (needs the video extra).")
+    _add_source_options(record)
+    record.add_argument("--seconds", type=float, required=True, metavar="S")
+    record.add_argument("--out", required=True, metavar="FILE", help="a .gif, .png (APNG) or .mp4 file")
+    record.add_argument("--fps", type=float, default=15.0, help="frames per second (default 15)")
+
     replay = sub.add_parser("replay", help="play a recorded session again",
                             description="Reproduce a session recorded with --record-events: in the window, "
                                         "or one screenshot with --at and --out (identical to the original's).")
@@ -139,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--background", default="scene", metavar="SPEC")
     bench.add_argument("--snapshots", action="store_true",
                        help="instead: time the project's snapshot suite (median ms per check, whole suite)")
+    bench.add_argument("--video", metavar="FILE", help="instead: the stages over this video (1280x720 H.264 "
+                       "recommended; 'generate' writes and uses a test clip)")
     bench.add_argument("--push", action="store_true",
                        help="instead: flood the push API and print the accepted rate and push-to-pixel latency")
     return parser
@@ -259,7 +269,34 @@ def _server(args: argparse.Namespace):  # -> PushServer | None
     return server
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    from hud.record import record, text_progress
+    from hud.session import Session
+
+    if args.seconds <= 0 or args.fps <= 0:
+        raise ValueError(f"--seconds and --fps must be positive; {args.seconds:g} and {args.fps:g} given")
+    session = Session.open(_options(args))
+    try:
+        progress = text_progress(sys.stderr, f"recording {args.out}")
+        path = record(session, args.seconds, args.fps, Path(args.out), progress)
+    finally:
+        session.close()
+    print(f"wrote {path} ({args.seconds:g} s at {args.fps:g} fps, {session.view[0]}x{session.view[1]})")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.video:
+        import tempfile
+
+        from hud.background.video_bench import run_video_bench, write_test_video
+
+        if args.video == "generate":
+            with tempfile.TemporaryDirectory() as tmp:
+                print(run_video_bench(write_test_video(Path(tmp) / "street-720p.mp4"), args.frames))
+        else:
+            print(run_video_bench(Path(args.video), args.frames))
+        return EXIT_OK
     if args.push:
         from hud.push.bench import run_push_bench
 
@@ -346,13 +383,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         use_headless_drivers()
     commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap,
-                "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay, "push": cmd_push}
+                "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay, "push": cmd_push,
+                "record": cmd_record}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
+    from hud.background import BackgroundError
+
     try:
         return command(args)
     except ConfigError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_INVALID
-    except (ValueError, OSError, RuntimeError) as exc:  # RuntimeError: the push server refused to start
+    except (ValueError, OSError, RuntimeError, BackgroundError) as exc:  # RuntimeError: push server refused
         print(f"hud: {exc}", file=sys.stderr)
         return EXIT_FAIL

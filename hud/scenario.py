@@ -119,7 +119,8 @@ def _roundabout_exit(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.
 EVENT_SCHEMA = Tagged(tag="event", name="event", variants={name: _timed(name) for name in EVENT_FIELDS})
 
 
-BACKGROUND_SPEC = r"auto|scene(:day|:night)?|camera(:.+)?|.+\.(png|jpe?g|PNG|JPE?G)"
+BACKGROUND_SPEC = (r"auto|scene(:day|:night)?|camera(:.+)?|.+\.(png|jpe?g|PNG|JPE?G)"
+                   r"|.+\.(mp4|mov|mkv|avi|MP4|MOV|MKV|AVI)|.+/(@[0-9]+(\.[0-9]+)?)?")
 
 
 def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
@@ -149,8 +150,8 @@ SCENARIO_SCHEMA = Record(name="scenario", post=_cross_checks, fields={
     "layout": Field(FileRef(roots=(paths.LAYOUTS,), kind="layout"), default=None),
     "device": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'"),
                     default=None),
-    "background": Field(Str(pattern=BACKGROUND_SPEC, pattern_help="scene, scene:night, camera[:N], auto or a "
-                            "PNG/JPEG path"), default=None),
+    "background": Field(Str(pattern=BACKGROUND_SPEC, pattern_help="scene, scene:night, camera[:N], auto, a "
+                            "PNG/JPEG, a video or a folder of frames ending in '/'"), default=None),
     "start_time": Field(Str(pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day like '08:41'"),
                         default="08:41"),
     "status": Field(Record(name="status", fields=EVENT_FIELDS["status"]), default=None),

@@ -256,6 +256,11 @@ class Session:
             self._eyes.blit(source, (i * w, 0))
         return self._eyes
 
+    def as_replay(self) -> Session:
+        """A session that plays exactly what happened in this one so far (its event log)."""
+        scenario = replace(self.scenario, timeline=tuple(self.log))
+        return Session(scenario, self.device, self.layout, self.background, self.view, self.camera_hfov, self.optics)
+
     def close(self) -> None:
         self.background.stop()
         if self.recorder is not None:

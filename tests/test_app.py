@@ -175,3 +175,17 @@ def test_a_broken_live_edit_shows_a_banner_and_keeps_the_last_good_layout(tmp_pa
     demo.draw(window)
     assert window.get_at((30, 60))[0] > 100  # the red band
     session.close()
+
+
+def test_k_records_the_stretch_as_a_gif(demo, tmp_path) -> None:
+    from PIL import Image
+
+    demo.recordings = tmp_path / "rec"
+    demo.session.seek(10.0)
+    press(demo, pygame.K_k)
+    demo.session.gesture("tap")
+    demo.session.seek(11.0)
+    press(demo, pygame.K_k)
+    (gif,) = (tmp_path / "rec").glob("hud-*.gif")
+    with Image.open(gif) as image:
+        assert image.n_frames == 12 and image.size == (320, 180)

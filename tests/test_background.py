@@ -157,7 +157,8 @@ def test_unknown_spec_says_what_was_given_and_what_is_expected(spec: str) -> Non
     with pytest.raises(BackgroundError) as caught:
         open_background(spec)
     assert str(caught.value) == (
-        f"unknown background spec {spec!r}, expected scene, scene:night, camera[:N], auto or a PNG/JPEG path"
+        f"unknown background spec {spec!r}, expected scene, scene:night, camera[:N], auto, a PNG/JPEG path, "
+        "a video (.mp4/.mov/.mkv/.avi) or a folder of frames (DIR/ at 30 fps, DIR/@FPS)"
     )
 
 
@@ -180,8 +181,13 @@ def _sources(tmp_path: Path) -> list[BackgroundSource]:
 
 @pytest.mark.parametrize("size", [(320, 180), (641, 479), (1, 1), (200, 600)])
 def test_every_source_returns_a_32_bit_rgb_frame_of_exactly_the_size(tmp_path: Path, size: tuple[int, int]) -> None:
-    for source in _sources(tmp_path):
-        _assert_frame_layout(source.frame(1.5, size), size, source.label)
+    sources = _sources(tmp_path)
+    try:
+        for source in sources:
+            _assert_frame_layout(source.frame(1.5, size), size, source.label)
+    finally:  # the camera reads in a thread: a source left running would slow every later test
+        for source in sources:
+            source.stop()
 
 
 def test_blank_frame_is_in_the_frame_layout() -> None:
@@ -192,10 +198,15 @@ def test_blank_frame_is_in_the_frame_layout() -> None:
 
 @pytest.mark.parametrize("size", [(0, 10), (10, -1), (1.5, 2), "big", (1, 2, 3)])
 def test_a_bad_size_is_refused_with_what_was_given(tmp_path: Path, size: Any) -> None:
-    for source in _sources(tmp_path):
-        with pytest.raises(BackgroundError, match="frame size") as caught:
-            source.frame(0.0, size)
-        assert repr(size) in str(caught.value)
+    sources = _sources(tmp_path)
+    try:
+        for source in sources:
+            with pytest.raises(BackgroundError, match="frame size") as caught:
+                source.frame(0.0, size)
+            assert repr(size) in str(caught.value)
+    finally:
+        for source in sources:
+            source.stop()
 
 
 def test_check_size_accepts_integer_like_values() -> None:

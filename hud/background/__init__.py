@@ -14,6 +14,8 @@ from hud.background.base import BackgroundError, BackgroundSource, check_size, s
 from hud.background.camera import CameraBackground, CameraUnavailable
 from hud.background.image import IMAGE_SUFFIXES, ImageBackground
 from hud.background.scene import StreetScene
+from hud.background.sequence import SequenceBackground, parse_sequence_spec
+from hud.background.video import VIDEO_SUFFIXES, VideoBackground, VideoSupportMissing
 
 __all__ = [
     "SPEC_HELP",
@@ -22,13 +24,17 @@ __all__ = [
     "CameraBackground",
     "CameraUnavailable",
     "ImageBackground",
+    "SequenceBackground",
     "StreetScene",
+    "VideoBackground",
+    "VideoSupportMissing",
     "check_size",
     "open_background",
     "scale_to_cover",
 ]
 
-SPEC_HELP = "scene, scene:night, camera[:N], auto or a PNG/JPEG path"
+SPEC_HELP = ("scene, scene:night, camera[:N], auto, a PNG/JPEG path, a video (.mp4/.mov/.mkv/.avi) "
+             "or a folder of frames (DIR/ at 30 fps, DIR/@FPS)")
 
 
 def open_background(spec: str, *, stderr: TextIO = sys.stderr) -> BackgroundSource:
@@ -63,4 +69,9 @@ def _source_for(spec: str, stderr: TextIO) -> BackgroundSource:
         return CameraBackground(int(device) if device.isdigit() else device)
     if Path(spec).suffix.lower() in IMAGE_SUFFIXES:
         return ImageBackground(spec)
+    if Path(spec.strip()).suffix.lower() in VIDEO_SUFFIXES:
+        return VideoBackground(spec.strip())
+    sequence = parse_sequence_spec(spec)
+    if sequence is not None:
+        return SequenceBackground(*sequence)
     raise BackgroundError(f"unknown background spec {spec!r}, expected {SPEC_HELP}")

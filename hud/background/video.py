@@ -1,0 +1,292 @@
+"""A video file (MP4, MOV, MKV, AVI) as the world behind the HUD, looping, through PyAV.
+
+Why a pure function of `t`: headless screenshots over a video must not depend on how the clock got
+there. The frame shown at `t` is frame `floor(t * fps) mod frame_count`; moving forward decodes
+on, jumping seeks to the keyframe before and decodes forward, and both paths pick the same frame
+by its timestamp, so the pixels are the same either way (and, with swscale's BITEXACT flag, on
+every machine with the same PyAV).
+
+Why PyAV and why lazily imported: it is an optional extra (`pip install -e '.[video]'`), so the
+core install stays small, and only a video source (or an MP4 recording) pays for importing it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from fractions import Fraction
+from itertools import pairwise
+from pathlib import Path
+from types import ModuleType
+from typing import Any, NoReturn
+
+import numpy as np
+
+from hud.background.base import BackgroundError, BackgroundSource, SizeCache, blank_frame, check_size
+from hud.paths import ASSETS, describe_search, find
+from hud.pg import pygame
+
+__all__ = ["INSTALL_VIDEO", "VIDEO_SUFFIXES", "VideoBackground", "VideoSupportMissing", "require_av"]
+
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv")
+INSTALL_VIDEO = "pip install -e '.[video]'"
+
+#: How far ahead (in seconds of video) decoding on beats seeking. A seek lands on the keyframe
+#: before the target and decodes forward from there, which for a typical 1-2 s keyframe interval
+#: costs about as much as decoding a second of frames.
+FORWARD_SECONDS = 1.0
+
+#: Frames decoded when a video is opened to check that their timestamps rise. Why: AVI stores no
+#: presentation times, so with B-frames FFmpeg hands out decoding-order numbers (1, 4, 3, 5, 2, ...);
+#: such a video (and any AVI) is indexed by counting frames from the keyframe a seek lands on.
+_PROBE_FRAMES = 16
+
+#: Tolerance when turning a clock time into a frame index: `i / fps * fps` can come out a hair
+#: under `i` in floating point, which would show the previous frame.
+_EPSILON = 1e-6
+
+
+class VideoSupportMissing(BackgroundError):
+    """PyAV (the `video` extra) is not installed; the message gives the command that adds it."""
+
+
+def require_av(purpose: str = "video backgrounds") -> ModuleType:
+    """The `av` module, or VideoSupportMissing saying how to install it."""
+    try:
+        import av
+    except ImportError:
+        raise VideoSupportMissing(
+            f"{purpose} need PyAV, which is not installed; add it with: {INSTALL_VIDEO}"
+        ) from None
+    return av
+
+
+def _ffmpeg_reason(error: BaseException) -> str:
+    """FFmpeg's own words without the errno and path PyAV adds (the caller names the path)."""
+    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return " ".join(str(text).split()).rstrip(".")
+
+
+class VideoBackground(BackgroundSource):
+    """A video file, looping, scaled to cover the frame; the frame at `t` depends only on `t`.
+
+    A relative `path` is looked for under the bundled assets, then the working directory. The file
+    is opened and its first frame decoded here, so a bad file fails at once with the reason.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._av = require_av()
+        flags = self._av.video.reformatter.Interpolation
+        self._interpolation = flags.AREA | flags.BITEXACT
+        found = find(path, ASSETS)
+        if found is None:
+            raise BackgroundError(f"cannot open video {str(path)!r}: {describe_search(path, ASSETS)}")
+        self.path = found
+        self._container: Any = None
+        self._stream: Any = None
+        self._frames: Any = None  # the decoder's frame iterator, positioned after `_last`
+        self._last: int | None = None  # index of the frame the decoder produced last
+        self._span: tuple[int, int] | None = None  # the indices that `_decoded` stands for
+        self._decoded: Any = None  # the current picture, as the decoder gave it (YUV)
+        self._frames_by_size: SizeCache[tuple[int, pygame.Surface]] = SizeCache()  # (span end, frame)
+        self._open()
+        try:
+            self._probe()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _probe(self) -> None:
+        """Frame rate, frame count, size and the first frame: what every later frame is measured by."""
+        stream = self._stream
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        if not rate or rate <= 0:
+            self._fail("the video stream has no frame rate")
+        self.fps = Fraction(rate)
+        self._time_base = Fraction(stream.time_base)
+        self._origin = 0
+        first = self._decode_next()
+        if first is None:
+            self._fail("the video stream has no frames")
+        self._origin = first.pts if first.pts is not None else 0
+        self.size: tuple[int, int] = (first.width, first.height)
+        self.frame_count: int = stream.frames or self._count_packets()
+        stamps = [first.pts]
+        while len(stamps) < _PROBE_FRAMES and (decoded := self._decode_next()) is not None:
+            stamps.append(decoded.pts)
+        self._counting = self._container.format.name == "avi" or not all(
+            a is not None and b is not None and a < b for a, b in pairwise(stamps))
+        self._seek(0)
+        self._store(first, 0, 0)
+
+    # -- the BackgroundSource contract -------------------------------------------------------
+    @property
+    def label(self) -> str:
+        return f"video {self.path.name}"
+
+    @property
+    def duration(self) -> float:
+        """Seconds until the video loops."""
+        return float(self.frame_count / self.fps)
+
+    def start(self) -> None:
+        if self._container is None:
+            self._open()
+
+    def stop(self) -> None:
+        if self._container is not None:
+            self._container.close()
+        self._container = self._stream = self._frames = None
+        self._last = None
+
+    def index_at(self, t: float) -> int:
+        """The frame shown at clock time `t`: floor(t * fps), looping over the video."""
+        return math.floor(t * self.fps + _EPSILON) % self.frame_count
+
+    def frame(self, t: float, size: tuple[int, int]) -> pygame.Surface:
+        size = check_size(size)
+        key = self._picture(self.index_at(t))
+        cached = self._frames_by_size.get(size)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        out = cached[1] if cached is not None else blank_frame(size)
+        _cover(self._decoded, out, self._interpolation)
+        self._frames_by_size.put(size, (key, out))
+        return out
+
+    # -- decoding ----------------------------------------------------------------------------
+    def _fail(self, reason: str) -> NoReturn:
+        raise BackgroundError(f"cannot open video {str(self.path)!r}: {reason}")
+
+    def _open(self) -> None:
+        av = self._av
+        try:
+            self._container = av.open(str(self.path))
+        except (av.FFmpegError, OSError) as error:
+            self._fail(_ffmpeg_reason(error))
+        if not self._container.streams.video:
+            self._container.close()
+            self._container = None
+            self._fail("it has no video stream")
+        self._stream = self._container.streams.video[0]
+        self._frames = None
+        self._last = None
+
+    def _count_packets(self) -> int:
+        """The number of frames when the container does not say (MKV): count packets, decode nothing."""
+        with self._av.open(str(self.path)) as probe:
+            stream = probe.streams.video[0]
+            count = sum(1 for packet in probe.demux(stream) if packet.size)
+        if count < 1:
+            self._fail("the video stream has no frames")
+        return count
+
+    def _index_of(self, frame: Any) -> int:
+        """A frame's index from its timestamp; when timestamps cannot be trusted, the first frame
+        after a seek (a keyframe, whose timestamp is right) by its timestamp and the rest by counting."""
+        if self._last is not None and (self._counting or frame.pts is None):
+            return self._last + 1
+        return 0 if frame.pts is None else round((frame.pts - self._origin) * self._time_base * self.fps)
+
+    def _decode_next(self) -> Any:
+        """The next decoded frame, or None at the end of the stream."""
+        if self._container is None:
+            self._open()
+        if self._frames is None:
+            self._frames = self._container.decode(self._stream)
+        try:
+            return next(self._frames)
+        except StopIteration:
+            return None
+        except (self._av.FFmpegError, OSError) as error:
+            raise BackgroundError(f"cannot read video {str(self.path)!r}: {_ffmpeg_reason(error)}") from None
+
+    def _seek(self, index: int) -> None:
+        """Put the decoder on the keyframe at or before `index`."""
+        if self._container is None:
+            self._open()
+        target = self._origin + math.floor(index / self.fps / self._time_base)
+        try:
+            self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        except (self._av.FFmpegError, OSError) as error:
+            raise BackgroundError(f"cannot seek in video {str(self.path)!r}: {_ffmpeg_reason(error)}") from None
+        self._frames = None
+        self._last = None
+
+    def _picture(self, index: int) -> int:
+        """Decode the first frame whose index is `index` or later (the stream's last one past its
+        end) into `_decoded`; returns the last index it stands for, which identifies it.
+
+        Which frame that is depends only on the stream, not on where the decoder was, so decoding
+        on and seeking give the same picture.
+        """
+        if self._span is not None and self._span[0] <= index <= self._span[1]:
+            return self._span[1]
+        last = self._last
+        if last is None or not last < index <= last + max(1, round(FORWARD_SECONDS * self.fps)):
+            self._seek(index)
+        for restart in (False, True):
+            previous, held = self._last, None
+            while (decoded := self._decode_next()) is not None:
+                found = self._last = self._index_of(decoded)
+                if found >= index:
+                    if previous is None and found > index and not restart:
+                        break  # the seek landed after the frame we want (some demuxers do)
+                    first = index if previous is None else previous + 1
+                    return self._store(decoded, first, found)
+                previous, held = found, decoded
+            else:  # the end of the stream: the container over-counted its frames, so hold the last one
+                if held is not None and previous is not None:  # previous is held's index
+                    return self._store(held, previous, max(index, self.frame_count - 1))
+            self._seek(0)
+        raise BackgroundError(f"cannot read video {str(self.path)!r}: no frame at index {index}")
+
+    def _store(self, decoded: Any, first: int, last: int) -> int:
+        """`decoded` is now the picture for indices first..last (converted only when a frame asks)."""
+        self._decoded = decoded
+        self._span = (min(first, last), last)
+        return last
+
+
+#: The swscale pixel format whose bytes match a 32-bit frame surface, by its (R, G, B) masks
+#: (as the bytes lie in memory on a little-endian machine; others take the 24-bit path).
+_FORMATS = {(0xFF0000, 0xFF00, 0xFF): "bgra", (0xFF, 0xFF00, 0xFF0000): "rgba"} if sys.byteorder == "little" else {}
+
+
+def _cover(decoded: Any, out: pygame.Surface, interpolation: Any) -> None:
+    """Draw a decoded frame into `out`, scaled to cover it (aspect kept, overflow cropped evenly).
+
+    Why swscale does the scaling, in the same pass as the YUV-to-RGB conversion: one pass over the
+    pixels instead of three (1920x1080 into 1280x720 costs about 3.5 ms, against 0.5 ms to convert
+    and 10 ms for pygame's portable smoothscale). Why BITEXACT: swscale's SIMD code rounds
+    differently per CPU; with this flag the pixels are the same on every machine for one FFmpeg.
+    """
+    width, height = out.get_size()
+    scale = max(width / decoded.width, height / decoded.height)
+    cover = (max(width, round(decoded.width * scale)), max(height, round(decoded.height * scale)))
+    if cover == (width, height):
+        _convert(decoded, out, interpolation)
+        return
+    scaled = blank_frame(cover)
+    _convert(decoded, scaled, interpolation)
+    crop = pygame.Rect((cover[0] - width) // 2, (cover[1] - height) // 2, width, height)
+    out.blit(scaled, (0, 0), crop)
+
+
+def _convert(decoded: Any, out: pygame.Surface, interpolation: Any) -> None:
+    """`decoded`, scaled to `out`'s size, written into it. Why straight into the pixel buffer in the
+    surface's own byte order: the conversion is then the only pass over the pixels (0.3 ms for
+    1280x720; a 24-bit array, wrapped and blitted, costs about twice as much)."""
+    width, height = out.get_size()
+    options = {"width": width, "height": height, "interpolation": interpolation, "threads": 1}
+    layout = _FORMATS.get(out.get_masks()[:3])
+    if layout is not None:
+        pixels = decoded.to_ndarray(format=layout, **options)  # rows may be padded: not always contiguous
+        if pixels.flags.c_contiguous and out.get_pitch() == width * 4:
+            out.get_buffer().write(pixels)
+        else:
+            rows = np.frombuffer(out.get_buffer(), np.uint8).reshape(height, out.get_pitch())
+            np.copyto(rows[:, :width * 4].reshape(height, width, 4), pixels)
+        return
+    rgb = decoded.to_ndarray(format="rgb24", **options)
+    out.blit(pygame.image.frombuffer(rgb, (width, height), "RGB"), (0, 0))

@@ -1,0 +1,194 @@
+"""A video file as the background: the frame at t depends only on t (however the clock got there),
+it loops, it covers the frame, bad files and a missing PyAV say exactly what is wrong."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hud.pg import use_headless_drivers
+
+use_headless_drivers()
+
+from hud.background import BackgroundError, VideoBackground, VideoSupportMissing, open_background  # noqa: E402
+from hud.pg import pygame  # noqa: E402
+
+FPS, COUNT, SIZE = 10, 20, (64, 48)
+
+
+def level(i: int) -> int:
+    """Frame i's grey level: 12 apart, so compression and YUV rounding cannot confuse two frames."""
+    return 10 + 12 * i
+
+
+def write_video(path: Path, codec: str = "libx264", count: int = COUNT, gop: int = 5) -> Path:
+    """A 64x48 clip at 10 fps whose frame i is flat grey `level(i)`, with a keyframe every `gop`
+    frames and B-frames (so seeking and reordered timestamps are exercised)."""
+    av = pytest.importorskip("av")
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = *SIZE, "yuv420p"
+        stream.codec_context.gop_size = gop
+        for i in range(count):
+            picture = np.full((SIZE[1], SIZE[0], 3), level(i), np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode(None))
+    return path
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Path:
+    return write_video(tmp_path / "clip.mp4")
+
+
+def shown(surface: pygame.Surface) -> int:
+    """The index of the frame `surface` shows, from its grey level."""
+    value = surface.get_at((surface.get_width() // 2, surface.get_height() // 2))[1]
+    return round((value - 10) / 12)
+
+
+def pixels(surface: pygame.Surface) -> bytes:
+    return pygame.image.tobytes(surface, "RGB")
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mov", ".mkv", ".avi"])
+def test_each_clock_time_shows_floor_t_times_fps(tmp_path: Path, suffix: str) -> None:
+    source = VideoBackground(write_video(tmp_path / f"clip{suffix}"))
+    assert (source.fps, source.frame_count, source.size) == (FPS, COUNT, SIZE)
+    for i in range(COUNT):
+        assert shown(source.frame(i / FPS, SIZE)) == i, i
+        assert shown(source.frame(i / FPS + 0.05, SIZE)) == i, i  # halfway to the next frame
+        assert shown(source.frame((i + 1) / FPS, SIZE)) == (i + 1) % COUNT, i
+
+
+def test_it_loops(clip: Path) -> None:
+    source = VideoBackground(clip)
+    assert source.duration == 2.0
+    first_pass = [pixels(source.frame(i / FPS, SIZE)) for i in range(COUNT)]
+    for lap in (1, 2, 7):
+        for i in (0, 1, 13, 19):
+            assert pixels(source.frame(lap * 2.0 + i / FPS, SIZE)) == first_pass[i], (lap, i)
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv", ".avi"])
+def test_the_same_t_gives_the_same_pixels_from_two_sources_and_after_jumping(tmp_path: Path, suffix: str) -> None:
+    clip = write_video(tmp_path / f"clip{suffix}")
+    sequential = VideoBackground(clip)
+    expected = [pixels(sequential.frame(i / FPS, SIZE)) for i in range(COUNT)]
+    jumping = VideoBackground(clip)
+    order = random.Random(4).choices(range(3 * COUNT), k=80)  # forward, back, across the loop
+    for i in [19, 0, 7, 6, 12, 11, 3, 18, *order]:
+        assert pixels(jumping.frame(i / FPS, SIZE)) == expected[i % COUNT], i
+
+
+def test_a_scaled_frame_is_the_same_whichever_way_the_clock_came(clip: Path) -> None:
+    a, b = VideoBackground(clip), VideoBackground(clip)
+    for i in range(COUNT):
+        a.frame(i / FPS, (40, 40))
+    for t in (1.3, 0.2, 1.3, 1.9):
+        assert pixels(a.frame(t, (40, 40))) == pixels(b.frame(t, (40, 40)))
+
+
+def test_frames_follow_the_contract(clip: Path) -> None:
+    source = VideoBackground(clip)
+    frame = source.frame(0.0, (32, 32))
+    assert frame.get_size() == (32, 32) and frame.get_bitsize() == 32
+    assert source.frame(0.05, (32, 32)) is frame  # the same video frame: kept, not scaled again
+    assert source.frame(0.0, (100, 50)).get_size() == (100, 50)
+    assert source.label == "video clip.mp4"
+    assert source.exposure_nits == 1000.0
+
+
+def test_a_frame_of_another_shape_is_covered_not_stretched(tmp_path: Path) -> None:
+    av = pytest.importorskip("av")
+    path = tmp_path / "bands.mp4"
+    picture = np.zeros((48, 96, 3), np.uint8)
+    picture[:, :24], picture[:, 24:72], picture[:, 72:] = (220, 30, 30), (30, 200, 60), (30, 60, 220)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = 96, 48, "yuv420p"
+        container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode(None))
+    source = VideoBackground(path)
+    square = source.frame(0.0, (48, 48))  # only the green middle half is kept
+    for point in [(0, 0), (47, 0), (0, 47), (47, 47)]:
+        red, green, _, _ = square.get_at(point)
+        assert green > 150 and red < 80, point
+    wide = source.frame(0.0, (192, 48))  # twice as wide: the whole width, the middle rows
+    assert wide.get_at((4, 24))[0] > 150 and wide.get_at((187, 24))[2] > 150
+    assert source.frame(0.0, (33, 21)).get_size() == (33, 21)  # odd sizes: padded rows from swscale
+
+
+def test_stop_releases_the_file_and_a_later_frame_opens_it_again(clip: Path) -> None:
+    source = VideoBackground(clip)
+    expected = pixels(source.frame(1.2, SIZE))
+    source.stop()
+    source.stop()  # safe twice
+    assert pixels(source.frame(1.2, SIZE)) == expected
+    with source:
+        assert shown(source.frame(0.4, SIZE)) == 4
+
+
+def test_open_background_routes_video_suffixes(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "Walk.MOV")
+    source = open_background(str(path))
+    assert isinstance(source, VideoBackground)
+    assert source.label == "video Walk.MOV"
+    source.stop()
+
+
+def test_a_missing_file_names_the_path(tmp_path: Path) -> None:
+    pytest.importorskip("av")
+    with pytest.raises(BackgroundError, match=r"cannot open video '.*nowhere\.mp4': file .* not found") as caught:
+        open_background(str(tmp_path / "nowhere.mp4"))
+    assert str(tmp_path / "nowhere.mp4") in str(caught.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not a video at all" * 40])
+def test_a_garbage_file_says_why_it_cannot_be_opened(tmp_path: Path, content: bytes) -> None:
+    pytest.importorskip("av")
+    path = tmp_path / "broken.mp4"
+    path.write_bytes(content)
+    with pytest.raises(BackgroundError) as caught:
+        VideoBackground(path)
+    message = str(caught.value)
+    assert message.startswith(f"cannot open video {str(path)!r}: ")
+    assert "Invalid data" in message or "End of file" in message, message
+
+
+def test_a_truncated_file_is_refused_with_the_reason(clip: Path, tmp_path: Path) -> None:
+    path = tmp_path / "truncated.mp4"
+    path.write_bytes(clip.read_bytes()[:200])  # the header promises frames that are not there
+    with pytest.raises(BackgroundError, match=r"^cannot open video '.*truncated\.mp4': "):
+        VideoBackground(path)
+
+
+def _without_pyav(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "av", None)  # `import av` now raises ImportError
+
+
+def test_without_pyav_a_video_spec_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _without_pyav(monkeypatch)
+    with pytest.raises(VideoSupportMissing) as caught:
+        open_background(str(tmp_path / "walk.mp4"))
+    assert str(caught.value) == (
+        "video backgrounds need PyAV, which is not installed; add it with: pip install -e '.[video]'"
+    )
+    assert isinstance(caught.value, BackgroundError)
+
+
+def test_the_bench_reports_every_stage_and_the_60_fps_verdict(tmp_path: Path) -> None:
+    pytest.importorskip("av")
+    from hud.background.video_bench import run_video_bench, write_test_video
+
+    path = write_test_video(tmp_path / "bench.mp4", size=(128, 72), seconds=1.0, fps=10)
+    report = run_video_bench(path, frames=3)
+    for stage in ("memory copy", "video decode", "frame(t) @60fps", "panel render", "optics+composite",
+                  "whole @60fps", "whole, new video", "whole (exact)"):
+        assert f"\n{stage} " in report, stage
+    assert "60 fps: a whole frame with a new video frame takes" in report
+    assert "bench.mp4 (128x72, 10 fps, 10 frames)" in report
