@@ -203,8 +203,7 @@ class DemoWindow:
         backend = pygame.transform.get_smoothscale_backend()
         use_exact_scaling(True)  # the same pixels `shot` writes for this moment
         try:
-            frame = {"composite": self.session.render_composite, "eyes": self.session.render_eyes,
-                     "panel": self.session.render_panel}[self.view]()
+            frame = self.session.render(self.view)
         finally:
             pygame.transform.set_smoothscale_backend(backend)
         taken = [int(p.stem[4:]) for p in self.screenshots.glob("hud-[0-9][0-9][0-9][0-9].png")]
@@ -214,9 +213,7 @@ class DemoWindow:
 
     def draw(self, window: pygame.Surface) -> None:
         started = time.perf_counter()
-        render = {"composite": self.session.render_composite, "eyes": self.session.render_eyes,
-                  "panel": self.session.render_panel}[self.view]
-        frame = render()
+        frame = self.session.render(self.view)
         self.times.append((time.perf_counter() - started) * 1000)
         target = fit(frame.get_size(), window.get_size())
         self._frame = target

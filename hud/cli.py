@@ -178,7 +178,7 @@ def cmd_shot(args: argparse.Namespace) -> int:
         if args.at < 0:
             raise ValueError(f"--at must be 0 or later; {args.at} given")
         session.seek(args.at)
-        image = _render(session, args.view)
+        image = session.render(args.view)
         path = save_png(image, args.out)
     finally:
         session.close()
@@ -313,11 +313,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render(session, view: str):  # -> pygame.Surface
-    return {"panel": session.render_panel, "composite": session.render_composite,
-            "eyes": session.render_eyes}[view]()
-
-
 def cmd_replay(args: argparse.Namespace) -> int:
     from hud.session import Session
 
@@ -332,7 +327,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     session = Session.replay(args.recording, args.size)
     try:
         session.seek(args.at)
-        path = save_png(_render(session, args.view), args.out)
+        path = save_png(session.render(args.view), args.out)
     finally:
         session.close()
     print(f"wrote {path} (replay of {args.recording}, {args.view}, t={args.at:g} s)")

@@ -256,6 +256,13 @@ class Session:
             self._eyes.blit(source, (i * w, 0))
         return self._eyes
 
+    def render(self, view: str) -> pygame.Surface:
+        """One of the views by name: "composite", "panel" or "eyes" (reused surfaces: copy to keep)."""
+        renderers = {"composite": self.render_composite, "panel": self.render_panel, "eyes": self.render_eyes}
+        if view not in renderers:
+            raise ValueError(f"unknown view {view!r} (expected one of: {', '.join(renderers)})")
+        return renderers[view]()
+
     def as_replay(self) -> Session:
         """A session that plays exactly what happened in this one so far (its event log)."""
         scenario = replace(self.scenario, timeline=tuple(self.log))

@@ -97,8 +97,7 @@ class Pilot:
         """The view as an HxWx3 uint8 array (a copy)."""
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r} (expected one of: {', '.join(VIEWS)})")
-        surface = self._s.render_panel() if view == "panel" else self._s.render_composite()
-        return to_array(surface)
+        return to_array(self._s.render(view))
 
     def widget_rect(self, kind: str, view: str = "panel") -> tuple[int, int, int, int]:
         """Where a widget sits in a view: for masks ("ignore the clock")."""
