@@ -164,6 +164,8 @@ async def _flood(url: str, count: int, replies: int, timeout: float = 60.0) -> l
         reader = asyncio.get_running_loop().create_task(read())
         for i in range(count):
             await ws.send(f'{{"type":"caption","id":{i},"mode":"answer","text":"word {i}"}}')
+            if i % 64 == 63:  # let our reader run too: a client that never reads is closed, by design
+                await asyncio.sleep(0)
         await asyncio.wait_for(reader, timeout)
     return got
 
