@@ -33,6 +33,22 @@ def _median_ms(fn: Callable[[int], object], frames: int) -> float:
     return statistics.median(samples) * 1000
 
 
+def states_at(session: Session, times: list[float]) -> list:  # -> list[HudState]
+    """The session's state at each time, so a stage can be timed on render work alone."""
+    states = []
+    for t in times:
+        session.seek(t)
+        states.append(session.state)
+    return states
+
+
+def memory_copy(view: tuple[int, int]) -> Callable[[int], object]:
+    """The yardstick: a plain copy of one view-sized RGB frame (every ratio is to this)."""
+    src = np.random.default_rng(0).integers(0, 255, (view[1], view[0], 3), dtype=np.uint8)
+    dst = np.empty_like(src)
+    return lambda i: np.copyto(dst, src)
+
+
 def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str | None = None,
             background: str = "scene") -> dict[str, float]:
     """Median milliseconds per frame for each stage (keys as printed)."""
@@ -40,12 +56,7 @@ def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str 
     plain = Session.open(Options(device=device, background=background, view=view, optics=frozenset()))
     duration = session.scenario.duration
     times = [duration * i / frames for i in range(frames)]
-    states = []
-    for t in times:
-        session.seek(t)
-        states.append(session.state)
-    src = np.random.default_rng(0).integers(0, 255, (view[1], view[0], 3), dtype=np.uint8)
-    dst = np.empty_like(src)
+    states = states_at(session, times)
     mid = frames // 2
     bg = session.background.frame(times[mid], view).copy()
     panel = plain.panel.render(states[mid], times[mid]).copy()
@@ -64,7 +75,7 @@ def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str 
         plain.seek(times[i])
         plain.render_composite()
 
-    results = {"memory copy": _median_ms(lambda i: np.copyto(dst, src), frames)}
+    results = {"memory copy": _median_ms(memory_copy(view), frames)}
     # The window's configuration: this CPU's fastest smoothscale.
     use_exact_scaling(False)
     try:

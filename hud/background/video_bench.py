@@ -15,7 +15,7 @@ import numpy as np
 
 from hud import optics
 from hud.background.video import VideoBackground, require_av
-from hud.bench import _median_ms
+from hud.bench import _median_ms, memory_copy, states_at
 from hud.pg import FAST_SCALING, use_exact_scaling
 from hud.session import Options, Session
 
@@ -58,12 +58,7 @@ def measure_video(path: Path, frames: int = 200) -> dict[str, float]:
     decoder = VideoBackground(path)
     try:
         times = [i / CLOCK_FPS for i in range(frames)]
-        states = []
-        for t in times:
-            session.seek(t)
-            states.append(session.state)
-        src = np.random.default_rng(0).integers(0, 255, (VIEW[1], VIEW[0], 3), dtype=np.uint8)
-        dst = np.empty_like(src)
+        states = states_at(session, times)
         mid = frames // 2
         background = session.background.frame(times[mid], VIEW).copy()
         session.panel.render(states[mid], times[mid])
@@ -84,7 +79,7 @@ def measure_video(path: Path, frames: int = 200) -> dict[str, float]:
             session.seek(i * step)
             session.render_composite()
 
-        results = {"memory copy": _median_ms(lambda i: np.copyto(dst, src), frames)}
+        results = {"memory copy": _median_ms(memory_copy(VIEW), frames)}
         use_exact_scaling(False)  # the window's configuration
         try:
             results["video decode"] = _median_ms(lambda i: decoder.frame(i * step, VIEW), frames)
