@@ -35,3 +35,21 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> object:
+    """Fail any test that leaves a thread running: a forgotten camera reader once spun for the rest of
+    the suite and tripled its time. Threads get a moment to finish after a stop() before this counts."""
+    import threading
+    import time
+
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 2.0
+    while True:
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    assert not left, "threads left running: " + ", ".join(t.name for t in left)

@@ -118,8 +118,11 @@ def test_auto_with_a_camera_uses_it_silently(two_cameras: _FakeModule) -> None:
     err = io.StringIO()
     source = open_background("auto", stderr=err)
     assert isinstance(source, CameraBackground)
-    assert source.started and source.label == "camera /dev/video0"
-    assert err.getvalue() == ""
+    try:
+        assert source.started and source.label == "camera /dev/video0"
+        assert err.getvalue() == ""
+    finally:
+        source.stop()  # its reader thread would otherwise spin for the rest of the run
 
 
 def test_camera_spec_without_a_camera_raises_instead_of_falling_back(no_camera: None) -> None:

@@ -135,6 +135,7 @@ def test_a_client_that_disconnects_mid_message_is_harmless(glasses: Glasses) -> 
     ws2 = _connect(glasses.url)
     ws2.socket.sendall(bytes([0x01, 0x80 | 5]) + os.urandom(4) + b"abcde")
     ws2.socket.close()
+    ws.close(), ws2.close()  # end the client library's own threads too
     _wait(lambda: glasses.server.clients == 0)
     assert [r["type"] for r in send([NOTE], glasses.url)] == ["ack"]
     assert glasses.server.drain() == []
@@ -205,6 +206,7 @@ def test_a_client_that_stops_reading_is_closed_not_buffered_forever() -> None:
         _wait(lambda: server.slow_closed == 1)
         _wait(lambda: server.clients == 0)  # gone, once its closing handshake timed out
         ws.socket.close()
+        ws.close()  # ends the client library's reader and keepalive threads
 
 
 # -- hearing the wearer back --------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""`python main.py fuzz`: throw mutated inputs at every boundary and count what comes back.
+
+Why a command as well as the Hypothesis tests: the tests run a few hundred cases on every commit;
+this runs as many as you ask for (10,000 per boundary for a release) and prints, per boundary, how
+many cases were accepted and rendered, how many got a located error, and how many did anything else
+(any other exception, or a case slower than the time bound). The goal is 0 "anything else".
+
+Each boundary module (`hud.fuzz.files`, `hud.fuzz.messages`, ...) exposes `BOUNDARIES`: a mapping of
+name -> `Boundary`, a function that makes one case from the given random generator, feeds it through
+the real entry point, and says what came back as an `Outcome`. A boundary raises nothing: what it
+cannot classify is reported as "other" by the runner.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["accepted", "located", "other"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one case got: rendered, a located error (its text), or anything else (a description)."""
+
+    kind: Kind
+    detail: str = ""
+
+
+Boundary = Callable[[random.Random], Outcome]
+
+
+@dataclass
+class Counts:
+    """The tally for one boundary."""
+
+    name: str
+    cases: int = 0
+    accepted: int = 0
+    located: int = 0
+    other: int = 0
+    slow: int = 0  # cases over the time bound (counted in `other` too)
+    slowest: float = 0.0  # seconds
+    examples: list[str] = field(default_factory=list)  # the first few "other" details, to reproduce
+
+    def add(self, outcome: Outcome, seconds: float, bound: float, case_no: int) -> None:
+        self.cases += 1
+        self.slowest = max(self.slowest, seconds)
+        kind = outcome.kind
+        if seconds > bound:
+            self.slow += 1
+            kind = "other"
+            detail = f"case {case_no}: took {seconds:.2f} s (bound {bound:g} s)"
+        else:
+            detail = f"case {case_no}: {outcome.detail}"
+        if kind == "accepted":
+            self.accepted += 1
+        elif kind == "located":
+            self.located += 1
+        else:
+            self.other += 1
+            if len(self.examples) < 5:
+                self.examples.append(detail)
+
+
+def run(name: str, boundary: Boundary, cases: int, seed: int, bound: float = 1.0) -> Counts:
+    """`cases` cases of one boundary; case i uses its own generator seeded from (seed, name, i), so any
+    failing case can be replayed alone."""
+    counts = Counts(name)
+    for i in range(cases):
+        rng = random.Random(f"{seed}:{name}:{i}")
+        start = time.perf_counter()
+        try:
+            outcome = boundary(rng)
+        except Exception as exc:  # the boundary's own bug: still "anything else", never a crash of the run
+            outcome = Outcome("other", f"{type(exc).__name__}: {exc}")
+        counts.add(outcome, time.perf_counter() - start, bound, i)
+    return counts
+
+
+def table(rows: Iterable[Counts]) -> str:
+    """The counts as an aligned text table."""
+    head = f"{'boundary':<12} {'cases':>7} {'accepted':>9} {'located':>8} {'other':>6} {'slowest':>9}"
+    lines = [head]
+    for c in rows:
+        lines.append(f"{c.name:<12} {c.cases:>7} {c.accepted:>9} {c.located:>8} {c.other:>6} "
+                     f"{c.slowest * 1000:>7.0f}ms")
+        lines.extend(f"    {e}" for e in c.examples)
+    return "\n".join(lines)
