@@ -17,7 +17,9 @@ The model (README "Optics" states it with its limits):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -51,14 +53,15 @@ LINEAR = np.where(_S <= 0.04045, _S / 12.92, ((_S + 0.055) / 1.055) ** 2.4)
 
 def encode(linear: np.ndarray) -> np.ndarray:
     lin = np.clip(linear, 0.0, 1.0)
-    return np.round(255 * np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)).astype(np.uint8)
+    encoded: np.ndarray = np.round(255 * np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055))
+    return encoded.astype(np.uint8)
 
 
 #: ADD[b, h]: background b plus HUD light h, added in linear light and encoded again.
 ADD = encode(LINEAR[:, None] + LINEAR[None, :])
 
 
-def luminance(rgb_mean: tuple[float, float, float]) -> float:
+def luminance(rgb_mean: Sequence[float]) -> float:
     """Relative luminance (0..1) of an sRGB colour given as 0..255 floats."""
     r, g, b = (LINEAR[round(c)] for c in rgb_mean[:3])
     return float(0.2126 * r + 0.7152 * g + 0.0722 * b)
@@ -87,7 +90,8 @@ def gain(display: float, exposure_nits: float, transmission: float) -> float:
 
 def light_palette(base: list[tuple[int, int, int]], g: float) -> list[tuple[int, int, int]]:
     """The panel palette scaled to light in picture units (linear), encoded for the ADD table."""
-    return encode(LINEAR[np.array(base, dtype=np.int64)] * g).tolist()
+    light: list[tuple[int, int, int]] = [tuple(c) for c in encode(LINEAR[np.array(base, dtype=np.int64)] * g).tolist()]
+    return light
 
 
 def add_light(out: pygame.Surface, layer: pygame.Surface, at: tuple[int, int]) -> None:
@@ -96,11 +100,11 @@ def add_light(out: pygame.Surface, layer: pygame.Surface, at: tuple[int, int]) -
     x0, y0 = at
     if x0 < 0 or y0 < 0 or x0 + w > out.get_width() or y0 + h > out.get_height():
         raise ValueError("the HUD layer must lie inside the view")
-    hud = np.frombuffer(layer.get_buffer(), np.uint32).reshape(h, layer.get_pitch() // 4)[:, :w]
+    hud = np.frombuffer(cast(Any, layer.get_buffer()), np.uint32).reshape(h, layer.get_pitch() // 4)[:, :w]
     lit_y, lit_x = np.nonzero(hud & 0x00FFFFFF)
     if lit_y.size == 0:
         return
-    view = np.frombuffer(out.get_buffer(), np.uint32).reshape(out.get_height(), out.get_pitch() // 4)
+    view = np.frombuffer(cast(Any, out.get_buffer()), np.uint32).reshape(out.get_height(), out.get_pitch() // 4)
     ys, xs = lit_y + y0, lit_x + x0
     bg = view[ys, xs]
     fg = hud[lit_y, lit_x]

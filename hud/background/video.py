@@ -18,7 +18,7 @@ from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import numpy as np
 
@@ -285,7 +285,7 @@ def _convert(decoded: Any, out: pygame.Surface, interpolation: Any) -> None:
         if pixels.flags.c_contiguous and out.get_pitch() == width * 4:
             out.get_buffer().write(pixels)
         else:
-            rows = np.frombuffer(out.get_buffer(), np.uint8).reshape(height, out.get_pitch())
+            rows = np.frombuffer(cast(Any, out.get_buffer()), np.uint8).reshape(height, out.get_pitch())
             np.copyto(rows[:, :width * 4].reshape(height, width, 4), pixels)
         return
     rgb = decoded.to_ndarray(format="rgb24", **options)

@@ -27,7 +27,8 @@ class CardsState:
     always_on: Shown | None = None
 
     def get(self, view: str) -> Shown | None:
-        return getattr(self, view)
+        shown: Shown | None = getattr(self, view)
+        return shown
 
 
 def show(state: CardsState, card: ShowCard, now: float) -> CardsState:

@@ -56,9 +56,9 @@ async def _flood(url: str, seconds: float, limit: int, window: int) -> dict[str,
 
         async def read() -> None:
             async for raw in ws:  # cheaper than json.loads for every ack: the server writes "type" first
-                if raw.startswith('{"type": "ack"'):
+                if isinstance(raw, str) and raw.startswith('{"type": "ack"'):
                     counts["acked"] += 1
-                elif raw.startswith('{"type": "error"'):
+                elif isinstance(raw, str) and raw.startswith('{"type": "error"'):
                     counts["errors"] += 1
                     reason = json.loads(raw)["reason"]
                     counts["busy"] += reason.startswith("busy")

@@ -8,9 +8,10 @@ fill. So a frame is a couple of dozen blits from a cache of pre-drawn sprites.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, cast
 
 import numpy as np
 
@@ -47,7 +48,13 @@ STEP = 1.03  # sprites exist at scales of STEP**n pixels per metre
 KEY = (255, 0, 255)  # sprite transparency; no palette colour is this magenta
 BYTES_PER_PIXEL = FRAME_DEPTH // 8
 
-Glow = tuple[float, float, float, RGB]  # x offset, height, radius (m), colour added at night
+Glow = tuple[float, float, float, RGB]
+Blit = tuple[pygame.Surface, tuple[int, int], None, int]  # source, position, whole area, blend flags
+
+
+def _blits(target: pygame.Surface, batch: Sequence[Blit]) -> list[pygame.Rect]:
+    """One blits() call for the batch; pygame's stubs do not admit None (the whole source) as the area."""
+    return target.blits(cast(Any, batch)) or []  # x offset, height, radius (m), colour added at night
 
 
 @dataclass(frozen=True)
@@ -253,7 +260,7 @@ class FramePainter:
         v, cache, make, cull = canvas.view, sprites.items, sprites.make, sprites.cull
         f, cx, cy, right_edge, inv_log = v.f, v.cx, v.cy, v.w - v.cx, sprites.inv_log_step
         lights = canvas.palette.lights_on
-        batch: list[tuple[pygame.Surface, tuple[int, int], None, int]] = []  # one blits() call is cheaper
+        batch: list[Blit] = []  # one blits() call is cheaper
         for z, kind_id in self.things():
             kind = KINDS[kind_id]
             if z < 2 * NEAR:
@@ -267,7 +274,7 @@ class FramePainter:
                 item = cache[kind_id, n] if (kind_id, n) in cache else make(kind_id, n)
             if item is None:
                 if batch:
-                    dirty += canvas.surface.blits(batch)
+                    dirty += _blits(canvas.surface, batch)
                     batch = []
                 rect = kind.draw(canvas, z)
                 if rect is not None:
@@ -276,11 +283,11 @@ class FramePainter:
                 x, y = round(cx + f * kind.x / z - item[1]), round(cy - f * (kind.y - EYE) / z - item[2])
                 batch.append((item[0], (x, y), None, 0))
             if lights and kind.glows and 2.0 < z < GLOW_FAR:
-                for dx, y, radius, colour in kind.glows:
+                for dx, height, radius, colour in kind.glows:
                     glow = sprites.glow(radius * f / z, colour)
                     r = glow.get_width() // 2
-                    gx, gy = round(cx + f * (kind.x + dx) / z) - r, round(cy - f * (y - EYE) / z) - r
+                    gx, gy = round(cx + f * (kind.x + dx) / z) - r, round(cy - f * (height - EYE) / z) - r
                     batch.append((glow, (gx, gy), None, pygame.BLEND_ADD))
         if batch:
-            dirty += canvas.surface.blits(batch)
+            dirty += _blits(canvas.surface, batch)
         return dirty

@@ -175,7 +175,8 @@ class _GroundTexture:
             colour[index < ((edge - self.X0) / self.TEXEL)[:, None]] *= np.array(pal.shade, np.float32)
         colour[z > STREET_END] = pal.road
         fog = (1.0 - np.exp(-z / pal.fog_distance))[:, None, None]
-        return colour + (np.array(pal.haze, np.float32) - colour) * fog
+        shaded: np.ndarray = colour + (np.array(pal.haze, np.float32) - colour) * fog
+        return shaded
 
 
 def _cloud_cover(view: View, rng: random.Random) -> np.ndarray:

@@ -9,6 +9,7 @@ changed; `sprites.py` pre-draws them at a ladder of scales.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hud.background.scene.world import CENTRE_LINE, EYE, LEFT_FACADE, LEFT_KERB, RGB, WALK_SPEED, Canvas, mix, tint
@@ -74,7 +75,7 @@ PEOPLE = (
 )
 
 
-def _union(rects: list[pygame.Rect | None]) -> pygame.Rect:
+def _union(rects: Sequence[pygame.Rect | None]) -> pygame.Rect:
     """The smallest Rect covering every drawn part (what the next frame has to repair)."""
     found = [r for r in rects if r is not None]
     return found[0].unionall(found[1:]) if found else pygame.Rect(0, 0, 0, 0)
