@@ -1,6 +1,6 @@
 """Legibility: every text element's angular size and its contrast against the world behind it.
 
-Two numbers from the design rules (shared/design/HUD-RULES.md): text should be at least about
+Two numbers from the design rules (docs/design-facts.md): text should be at least about
 0.6 degrees tall, and on an additive display legibility falls fast below a contrast of about
 1.6:1, where contrast = (L_background + L_text) / L_background in the wearer's eye.
 
