@@ -57,7 +57,7 @@ def test_source_says_where_the_numbers_come_from(name: str) -> None:
     source = device(name).source
     assert "design-facts.md" in source or "assumption" in source.lower()
     if "design-facts.md" in source:  # the cited notes ship with the repository
-        assert (Path(__file__).resolve().parent.parent / "docs" / "design-facts.md").is_file()
+        assert (paths.PROJECT_ROOT / "docs" / "design-facts.md").is_file()
 
 
 # --- the published numbers (design-facts.md) ---------------------------------------------------
