@@ -149,7 +149,10 @@ PAIRS = pairs()
 
 
 def rgba(image: np.ndarray) -> list[int]:
-    h, w, _ = image.shape
+    """The flat R, G, B, A list the reference takes; RGB images are given alpha 255."""
+    h, w, channels = image.shape
+    if channels == 4:
+        return np.ascontiguousarray(image).reshape(-1).tolist()
     out = np.full((h, w, 4), 255, np.uint8)
     out[:, :, :3] = image
     return out.reshape(-1).tolist()
@@ -235,6 +238,141 @@ def test_memory_layout_does_not_change_the_result(layout: str) -> None:
     assert (got.diff_pixels, got.aa_pixels) == (want.diff_pixels, want.aa_pixels)
     assert got.mask is not None and want.mask is not None and np.array_equal(got.mask, want.mask)
     assert compare(a, a.copy()).identical
+
+
+# --- (1b) RGBA: alpha blended with white, as pixelmatch 5.x/6.x does ------------------------
+
+
+def alpha_pair(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random RGBA images from 2-4 colours (random alpha, or only 0/128/255 so that fully
+    transparent and opaque pixels meet), random pixels repainted: every branch, alpha included."""
+    rng = np.random.default_rng(1000 + seed)
+    h, w = (int(v) for v in rng.integers(1, 16, 2))
+    colours = rng.integers(0, 256, (int(rng.integers(2, 5)), 4)).astype(np.uint8)
+    if seed % 3 == 0:
+        colours[:, 3] = rng.choice(np.array([0, 128, 255], np.uint8), len(colours))
+    a = colours[rng.integers(0, len(colours), (h, w))]
+    b = a.copy()
+    n = int(rng.integers(0, h * w + 1))
+    b[rng.integers(0, h, n), rng.integers(0, w, n)] = colours[rng.integers(0, len(colours), n)]
+    return a, b
+
+
+def alpha_noise(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every byte random, alpha too; 30% of the pixels repainted."""
+    rng = np.random.default_rng(2000 + seed)
+    a = rng.integers(0, 256, (18, 26, 4), dtype=np.uint8)
+    b = a.copy()
+    repaint = rng.random(a.shape[:2]) < 0.3
+    b[repaint] = rng.integers(0, 256, (int(repaint.sum()), 4), dtype=np.uint8)
+    return a, b
+
+
+def green_on_transparent(light: np.ndarray) -> np.ndarray:
+    """Like a glasses simulator's screenshot (Even Hub's are 576x288 RGBA): lit pixels green,
+    alpha = light, everything else transparent black."""
+    image = np.zeros((*light.shape, 4), np.uint8)
+    image[:, :, 1] = np.where(light > 0, 255, 0)
+    image[:, :, 3] = light
+    return image
+
+
+def green_pair() -> tuple[np.ndarray, np.ndarray]:
+    """576x288: a word moved one pixel and an arrow one grey step dimmer."""
+    size = (576, 288)
+    a = grey((word("Turn left", size=40), (40, 60)), (arrow(size=80), (400, 100)), size=size)
+    b = grey((word("Turn left", size=40), (41, 60)), (arrow(238, size=80), (400, 100)), size=size)
+    return green_on_transparent(a), green_on_transparent(b)
+
+
+ALPHA_PAIRS = {f"random alpha palette {seed}": alpha_pair(seed) for seed in range(18)}
+ALPHA_PAIRS.update({f"random alpha noise {seed}": alpha_noise(seed) for seed in range(4)})
+ALPHA_PAIRS["green on transparent 576x288"] = green_pair()
+
+
+def reference_output(a: np.ndarray, b: np.ndarray, threshold: float, include_aa: bool) -> tuple[int, np.ndarray]:
+    """The reference's count and its diff image (H x W x 4)."""
+    h, w, _ = a.shape
+    output = [0] * (h * w * 4)
+    count = reference(a, b, threshold, include_aa, output)
+    return count, np.array(output, np.uint8).reshape(h, w, 4)
+
+
+@pytest.mark.parametrize("include_aa", [False, True])
+@pytest.mark.parametrize("threshold", [0.0, 0.1, 0.3])
+@pytest.mark.parametrize("name", list(ALPHA_PAIRS))
+def test_rgba_counts_and_diff_image_match_reference_pixelmatch(name: str, threshold: float, include_aa: bool) -> None:
+    a, b = ALPHA_PAIRS[name]
+    count, output = reference_output(a, b, threshold, include_aa)
+    result = compare(a, b, Budget(threshold=threshold, include_aa=include_aa))
+    assert result.diff_pixels == count
+    # pixelmatch's output is opaque, so our RGB diff image plus alpha 255 is its output, byte for byte.
+    opaque = np.concatenate([diff_image(a, b, result), np.full((*a.shape[:2], 1), 255, np.uint8)], axis=2)
+    assert np.array_equal(opaque, output)
+
+
+def test_the_rgba_cross_check_exercises_alpha_and_anti_aliasing() -> None:
+    """Otherwise the test above could pass with the blend (or the AA test's use of it) broken."""
+    found = {name: compare(*pair, Budget(threshold=0.1, include_aa=False)) for name, pair in ALPHA_PAIRS.items()}
+    assert sum(c.aa_pixels > 0 for c in found.values()) >= 5
+    green = found["green on transparent 576x288"]
+    assert green.aa_pixels > 0 and green.diff_pixels > 0
+    semi = [a for a, _ in ALPHA_PAIRS.values() if ((a[:, :, 3] > 0) & (a[:, :, 3] < 255)).any()]
+    assert len(semi) >= 15
+    # Ignoring alpha would change the verdicts: the blend matters in these pairs.
+    ignored = sum(compare(a[:, :, :3], b[:, :, :3], Budget(threshold=0.1)).diff_pixels
+                  != compare(a, b, Budget(threshold=0.1)).diff_pixels for a, b in ALPHA_PAIRS.values())
+    assert ignored >= 10
+
+
+def test_rgba_blends_with_white_like_pixelmatch_5_and_6() -> None:
+    """Consequences of blending with white (pixelmatch 5.x/6.x), pinned so a change is noticed:
+    every fully transparent pixel looks white, whatever its hidden RGB, and so does opaque white."""
+    transparent_black = np.zeros((1, 2, 4), np.uint8)
+    transparent_red = np.array([[[255, 0, 0, 0], [255, 0, 0, 0]]], np.uint8)
+    opaque_white = np.full((1, 2, 4), 255, np.uint8)
+    for other in (transparent_red, opaque_white):
+        result = compare(transparent_black, other)
+        assert not result.identical and result.diff_pixels == 0 and result.passes()
+        assert result.diff_pixels == reference(transparent_black, other, 0.0, True)
+    half_green = np.array([[[0, 255, 0, 128], [0, 255, 0, 128]]], np.uint8)
+    a_bit_more = half_green.copy()
+    a_bit_more[0, 0, 3] = 129
+    assert compare(half_green, a_bit_more).diff_pixels == 1  # one step of alpha counts by default
+
+
+def test_rgb_against_rgba_compares_as_opaque_rgba() -> None:
+    a, b = PAIRS["word shifted 1 px"]
+    opaque_a, opaque_b = (np.dstack([x, np.full(x.shape[:2], 255, np.uint8)]) for x in (a, b))
+    plain = compare(a, b, Budget(include_aa=False))
+    for expected, actual in ((a, opaque_b), (opaque_a, b)):
+        mixed = compare(expected, actual, Budget(include_aa=False))
+        assert (mixed.diff_pixels, mixed.aa_pixels) == (plain.diff_pixels, plain.aa_pixels)
+        assert np.array_equal(diff_image(expected, actual, mixed), diff_image(a, b, plain))
+    assert compare(a, opaque_a).identical
+    # An RGB image is opaque: against a half-transparent copy of itself, every pixel differs.
+    faded = np.dstack([a, np.full(a.shape[:2], 128, np.uint8)])
+    assert compare(a, faded).diff_pixels == reference(a, faded, 0.0, True) == a.shape[0] * a.shape[1]
+    assert compare(a, np.zeros((4, 5, 4), np.uint8)).size_mismatch == ((a.shape[1], a.shape[0]), (5, 4))
+
+
+@pytest.mark.parametrize("layout", ["column-major", "mixed", "strided"])
+def test_rgba_memory_layout_does_not_change_the_result(layout: str) -> None:
+    a, b = ALPHA_PAIRS["green on transparent 576x288"]
+    want = compare(a, b, Budget(include_aa=False))
+
+    def column_major(x: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(x.swapaxes(0, 1)).swapaxes(0, 1)
+
+    if layout == "column-major":
+        a, b = column_major(a), column_major(b)
+    elif layout == "mixed":
+        b = column_major(b)
+    else:
+        a, b = np.pad(a, ((0, 0), (0, 1), (0, 0)))[:, :-1], np.pad(b, ((0, 0), (0, 1), (0, 0)))[:, :-1]
+    got = compare(a, b, Budget(include_aa=False))
+    assert (got.diff_pixels, got.aa_pixels) == (want.diff_pixels, want.aa_pixels)
+    assert got.mask is not None and want.mask is not None and np.array_equal(got.mask, want.mask)
 
 
 # --- (2) what a HUD team needs ----------------------------------------------------------------
@@ -557,8 +695,10 @@ def test_budget_accepts_lists_and_rects_and_stays_hashable() -> None:
 
 @pytest.mark.parametrize(("image", "error", "message"), [
     ([[0, 0, 0]], TypeError, r"expected must be a numpy array .* list given"),
-    (np.zeros((4, 4), np.uint8), ValueError, r"expected must be an H x W x 3 uint8 RGB array; shape \(4, 4\)"),
-    (np.zeros((4, 4, 4), np.uint8), ValueError, r"shape \(4, 4, 4\) uint8 given"),
+    (np.zeros((4, 4), np.uint8), ValueError,
+     r"expected must be an H x W x 3 \(RGB\) or H x W x 4 \(RGBA\) uint8 array; shape \(4, 4\)"),
+    (np.zeros((4, 4, 2), np.uint8), ValueError, r"shape \(4, 4, 2\) uint8 given"),
+    (np.zeros((4, 4, 4), np.uint16), ValueError, r"shape \(4, 4, 4\) uint16 given"),
     (np.zeros((4, 4, 3), np.float32), ValueError, r"shape \(4, 4, 3\) float32 given"),
     (np.zeros((0, 4, 3), np.uint8), ValueError, r"expected is empty"),
 ])

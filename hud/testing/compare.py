@@ -24,6 +24,26 @@ of pixelmatch's tolerances were measured hiding the changes a HUD team must see:
 
 Either tolerance is an explicit, visible choice: `summary()` names it.
 
+Images are H x W x 3 (RGB) or H x W x 4 (RGBA) uint8, so screenshots from other glasses
+simulators compare too (Even Hub's are 576x288 RGBA: lit pixels green, alpha = light). RGB against
+RGBA promotes the RGB one to opaque RGBA (alpha 255), which is what an image without alpha is.
+Alpha is handled exactly as pixelmatch 5.x and 6.x do: before the colour delta and the
+anti-aliasing brightness test, a pixel with alpha < 255 is blended with white
+(`c = 255 + (c - 255) * a / 255`); "same colour" for the anti-aliasing sibling test compares all
+four bytes; the diff image's grey is the luma of the stored RGB faded by `alpha * a / 255` (a
+transparent expected pixel draws white). So with RGBA "exact" means exact after the blend: a fully
+transparent pixel equals opaque white and any other fully transparent pixel, as in pixelmatch.
+
+Which pixelmatch: counts and diff images equal those of pixelmatch 5.x and 6.x (checked against
+the JavaScript 5.3.0 and 6.0.0 on 100 RGB and RGBA pairs at thresholds 0/0.1/0.3 with and
+without anti-aliasing detection, all 600 settings, diff images byte for byte, and in
+tests/test_compare.py against the Python port `pixelmatch` 0.4.0, which follows 5.x). Newer ones
+differ: 7.x blends semi-transparent pixels over a pattern of 48/207 per channel that varies
+with the pixel's offset instead of white (7.2's `checkerboard: false` restores white and agrees
+again); opaque images agree. 8.0 measures colour difference as HyAB distance in OKLab (threshold 1
+= black against white, no longer YIQ), so its counts differ at thresholds above 0; at 0 they
+agreed on every pair tried.
+
 Budgets: `max_diff_pixels` and `max_diff_ratio` are each optional (None: not set). With neither
 set, no pixel may differ; with one set, that one decides; with both set, both must hold (the rule
 Playwright's `toHaveScreenshot` uses). A budget is never looser than it reads.
@@ -66,7 +86,7 @@ def _is_int(value: object) -> bool:
 
 
 def _is_fraction(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value <= 1
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= float(value) <= 1
 
 
 @dataclass(frozen=True)
@@ -177,18 +197,38 @@ def _percent(fraction: float) -> str:
 
 def _check_image(name: str, image: Any) -> None:
     if not isinstance(image, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array (H x W x 3, uint8); {type(image).__name__} given")
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"{name} must be an H x W x 3 uint8 RGB array; shape {image.shape} {image.dtype} given")
+        raise TypeError(f"{name} must be a numpy array (H x W x 3 or 4, uint8); {type(image).__name__} given")
+    if image.ndim != 3 or image.shape[2] not in (3, 4) or image.dtype != np.uint8:
+        raise ValueError(f"{name} must be an H x W x 3 (RGB) or H x W x 4 (RGBA) uint8 array; "
+                         f"shape {image.shape} {image.dtype} given")
     if image.size == 0:
         raise ValueError(f"{name} is empty (shape {image.shape}): there is nothing to compare")
 
 
+def _opaque(image: np.ndarray) -> np.ndarray:
+    """RGB as RGBA with alpha 255: what pixelmatch would be given for an image without alpha."""
+    out = np.empty((*image.shape[:2], 4), np.uint8)
+    out[:, :, :3] = image
+    out[:, :, 3] = 255
+    return out
+
+
+def _same_channels(expected: np.ndarray, actual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """RGB against RGBA: the RGB one is promoted to opaque RGBA (an image without alpha is opaque)."""
+    if expected.shape[2] == 3 and actual.shape[2] == 4:
+        return _opaque(expected), actual
+    if expected.shape[2] == 4 and actual.shape[2] == 3:
+        return expected, _opaque(actual)
+    return expected, actual
+
+
 def compare(expected: np.ndarray, actual: np.ndarray, budget: Budget | None = None) -> Comparison:
-    """Compare two HxWx3 uint8 RGB images the way pixelmatch does (plus masks); never raises on content."""
+    """Compare two H x W x 3 (RGB) or x 4 (RGBA) uint8 images the way pixelmatch 5.x/6.x does (plus
+    masks); never raises on content. RGB against RGBA compares the RGB one as opaque RGBA."""
     budget = budget or Budget()
     _check_image("expected", expected)
     _check_image("actual", actual)
+    expected, actual = _same_channels(expected, actual)
     h, w = expected.shape[:2]
     total = h * w
     if expected.shape != actual.shape:
@@ -218,7 +258,7 @@ def _mask_map(masks: tuple[Rect, ...], h: int, w: int) -> np.ndarray | None:
 
 
 class _Pixels:
-    """Both images as N x 3 views in memory order, plus how (y, x) maps to a row of them.
+    """Both images as N x C views in memory order (C = 3 or 4), plus how (y, x) maps to a row of them.
 
     Why: a flat byte compare and `np.take` are many times faster than comparing over the channel
     axis or fancy-indexing in 2D. Row-major arrays (PNG files, `pygame.image.tobytes`) and
@@ -227,7 +267,7 @@ class _Pixels:
     """
 
     def __init__(self, expected: np.ndarray, actual: np.ndarray) -> None:
-        self.h, self.w = expected.shape[:2]
+        self.h, self.w, self.channels = expected.shape
         la, lb = self._flat(expected), self._flat(actual)
         if la is None or lb is None or la[1:] != lb[1:]:
             la, lb = self._flat(np.ascontiguousarray(expected)), self._flat(np.ascontiguousarray(actual))
@@ -237,14 +277,14 @@ class _Pixels:
 
     def _flat(self, img: np.ndarray) -> tuple[np.ndarray, int, int] | None:
         if img.flags.c_contiguous:
-            return img.reshape(-1, 3), self.w, 1
+            return img.reshape(-1, self.channels), self.w, 1
         if img.swapaxes(0, 1).flags.c_contiguous:
-            return img.swapaxes(0, 1).reshape(-1, 3), 1, self.h
+            return img.swapaxes(0, 1).reshape(-1, self.channels), 1, self.h
         return None
 
     def differing(self) -> tuple[np.ndarray, np.ndarray]:
         """Rows and columns of the pixels whose bytes differ."""
-        index = np.flatnonzero(self.a.reshape(-1) != self.b.reshape(-1)) // 3
+        index = np.flatnonzero(self.a.reshape(-1) != self.b.reshape(-1)) // self.channels
         if len(index) > 1:  # the channels of one pixel give one index (they come sorted)
             first = np.empty(len(index), bool)
             first[0] = True
@@ -257,7 +297,8 @@ class _Pixels:
         return ys, xs
 
     def index(self, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
-        return ys * self.row_step + xs * self.col_step
+        flat: np.ndarray = ys * self.row_step + xs * self.col_step
+        return flat
 
 
 def _classify(pixels: _Pixels, threshold: float, include_aa: bool,
@@ -281,15 +322,38 @@ def _classify(pixels: _Pixels, threshold: float, include_aa: bool,
 
 
 def _luma(px: np.ndarray) -> np.ndarray:
-    """pixelmatch's rgb2y, operation for operation (float64)."""
+    """pixelmatch's rgb2y of the stored R, G, B (alpha ignored), operation for operation (float64).
+
+    Used as is for the diff image's grey (pixelmatch's drawGrayPixel); comparisons use `_brightness`.
+    """
     r, g, b = (px[..., c].astype(np.float64) for c in range(3))
     return r * 0.29889531 + g * 0.58662247 + b * 0.11448223
 
 
+def _blended(px: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """R, G, B as pixelmatch 5.x/6.x's colorDelta sees them (float64): blended with white by alpha.
+
+    pixelmatch: `if (a < 255) { a /= 255; r = 255 + (r - 255) * a; ... }`. Here every pixel is
+    blended: for a = 255 the factor is exactly 1.0 and every step is exact, so opaque pixels come
+    out unchanged, bit for bit, and the float results agree with pixelmatch's everywhere.
+    """
+    r, g, b = (px[..., c].astype(np.float64) for c in range(3))
+    if px.shape[-1] == 3:
+        return r, g, b
+    a = px[..., 3] / 255.0
+    return 255 + (r - 255) * a, 255 + (g - 255) * a, 255 + (b - 255) * a
+
+
+def _brightness(px: np.ndarray) -> np.ndarray:
+    """pixelmatch's `colorDelta(..., yOnly)` operand: rgb2y of the alpha-blended colour."""
+    r, g, b = _blended(px)
+    return r * 0.29889531 + g * 0.58662247 + b * 0.11448223
+
+
 def _colour_delta(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
-    """pixelmatch's colorDelta for opaque pixels: squared YIQ distance, weighted."""
-    r1, g1, b1 = (p1[..., c].astype(np.float64) for c in range(3))
-    r2, g2, b2 = (p2[..., c].astype(np.float64) for c in range(3))
+    """pixelmatch 5.x/6.x's colorDelta (its magnitude): squared YIQ distance of the blended colours, weighted."""
+    r1, g1, b1 = _blended(p1)
+    r2, g2, b2 = _blended(p2)
     y = (r1 * 0.29889531 + g1 * 0.58662247 + b1 * 0.11448223) - (r2 * 0.29889531 + g2 * 0.58662247 + b2 * 0.11448223)
     i = (r1 * 0.59597799 - g1 * 0.27417610 - b1 * 0.32180189) - (r2 * 0.59597799 - g2 * 0.27417610 - b2 * 0.32180189)
     q = (r1 * 0.21147017 - g1 * 0.52261711 + b1 * 0.31114694) - (r2 * 0.21147017 - g2 * 0.52261711 + b2 * 0.31114694)
@@ -309,7 +373,7 @@ def _antialiased(pixels: _Pixels, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
     # pixelmatch counts a border pixel as having one equal sibling already.
     border = (ys == 0) | (ys == h - 1) | (xs == 0) | (xs == w - 1)
     index = pixels.index(np.clip(ny, 0, h - 1), np.clip(nx, 0, w - 1))
-    slopes = [_slope(_luma(np.take(img, index, axis=0)), valid, border) for img in (pixels.a, pixels.b)]
+    slopes = [_slope(_brightness(np.take(img, index, axis=0)), valid, border) for img in (pixels.a, pixels.b)]
     out = np.zeros(len(ys), bool)
     k = np.flatnonzero(slopes[0][0] | slopes[1][0])
     if len(k):
@@ -351,24 +415,34 @@ def _many_siblings(pixels: _Pixels, ys: np.ndarray, xs: np.ndarray) -> np.ndarra
 
 
 def _pack(px: np.ndarray) -> np.ndarray:
-    """One int per colour, so "same colour" is one comparison."""
-    return (px[..., 0].astype(np.int32) << 16) | (px[..., 1].astype(np.int32) << 8) | px[..., 2]
+    """One int per colour, so "same colour" is one comparison (alpha included, as pixelmatch's
+    hasManySiblings compares all four bytes, not the blended colour)."""
+    packed: np.ndarray = (px[..., 0].astype(np.int64) << 16) | (px[..., 1].astype(np.int64) << 8) | px[..., 2]
+    if px.shape[-1] == 4:
+        packed = (packed << 8) | px[..., 3]
+    return packed
 
 
 def diff_image(expected: np.ndarray, actual: np.ndarray, comparison: Comparison, alpha: float = 0.1) -> np.ndarray:
     """pixelmatch's diff output: expected as faded grey, red differences, yellow anti-aliasing; masks blue.
 
-    Unmasked pixels are byte-identical to pixelmatch's output (same `alpha`). Why faded: the
-    red must be the only thing that catches the eye, the grey only says where it is.
+    Unmasked pixels are byte-identical to pixelmatch 5.x/6.x's output (same `alpha`; written to a
+    Uint8Array or Buffer, which truncate, as the Python port's int() does). Always H x W x 3:
+    pixelmatch's output is opaque (alpha 255 everywhere), whatever the inputs. Why faded: the red
+    must be the only thing that catches the eye, the grey only says where it is.
     """
     _check_image("expected", expected)
     _check_image("actual", actual)
+    expected, actual = _same_channels(expected, actual)
     if comparison.size_mismatch is not None or expected.shape != actual.shape:
         raise ValueError(f"no diff image for images of different sizes: {comparison.summary()}")
     if comparison.mask is not None and comparison.mask.shape != expected.shape[:2]:
         raise ValueError(f"comparison is for {comparison.mask.shape[1]}x{comparison.mask.shape[0]} images; "
                          f"these are {expected.shape[1]}x{expected.shape[0]}")
-    weight = alpha * 255 / 255  # pixelmatch: alpha * img[a] / 255, with opaque pixels
+    # pixelmatch's drawGrayPixel: the luma of the stored RGB, faded towards white by alpha * a / 255,
+    # so a transparent pixel of expected draws white.
+    opacity = expected[:, :, 3].astype(np.float64) if expected.shape[2] == 4 else 255
+    weight = alpha * opacity / 255
     grey = (255 + (_luma(expected) - 255) * weight).astype(np.uint8)  # truncates, like pixelmatch's int()
     out = np.repeat(grey[:, :, None], 3, axis=2)
     h, w = grey.shape
