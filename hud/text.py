@@ -4,19 +4,86 @@ Why: the Latin font (Inter) has no Chinese glyphs, and system fonts are never us
 not depend on the machine). Text is split into runs by script, each run drawn with its own font
 and aligned on a common baseline. Rendered lines are cached: the panel redraws every frame but
 its words rarely change.
+
+Why the caches are bounded in bytes: rendered lines are surfaces whose size depends on the text,
+not on how many there are. One 2,000-character dashboard line is about 1.8 MB of pixels, so a cap of
+512 entries let 45 s of unique pushed cards grow the process by a gigabyte. The line cache is an LRU
+holding at most `LINE_CACHE_BYTES` of pixels (width x height x bytes per pixel of each surface);
+a surface larger than a quarter of that is drawn but not kept (it would evict everything else for
+one line that rarely repeats). The wrap cache is bounded the same way by the size of its strings.
+Fonts are few (a handful of files at a few sizes) and stay bounded by count.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from hud.pg import pygame
 from hud.wrap import is_cjk, wrap
 
-_CACHE_LIMIT = 512
+#: Pixels of rendered lines kept per renderer: about 35 screens of a 640x480 panel's text.
+LINE_CACHE_BYTES = 32 * 1024 * 1024
+#: Wrapped paragraphs kept per renderer, counted as the size of their strings.
+WRAP_CACHE_BYTES = 4 * 1024 * 1024
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+@dataclass
+class ByteLRU(Generic[K, V]):
+    """A least-recently-used map whose values' total size (by `size_of`) never exceeds `capacity`.
+
+    Values larger than `capacity // 4` are not stored: caching them would push out everything else.
+    """
+
+    capacity: int
+    size_of: Callable[[K, V], int]
+    bytes: int = 0
+    _items: OrderedDict[K, tuple[V, int]] = field(default_factory=OrderedDict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: K) -> V | None:
+        hit = self._items.get(key)
+        if hit is None:
+            return None
+        self._items.move_to_end(key)
+        return hit[0]
+
+    def put(self, key: K, value: V) -> V:
+        size = self.size_of(key, value)
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes -= old[1]
+        if size > self.capacity // 4:
+            return value
+        while self._items and self.bytes + size > self.capacity:
+            _, (_, freed) = self._items.popitem(last=False)
+            self.bytes -= freed
+        self._items[key] = (value, size)
+        self.bytes += size
+        return value
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.bytes = 0
+
+
+def surface_bytes(_key: object, surface: pygame.Surface) -> int:
+    """The pixel memory of a surface (what a cached line costs)."""
+    return surface.get_width() * surface.get_height() * surface.get_bytesize()
+
+
+def _wrapped_bytes(key: tuple[str, int, int, int | None, bool], lines: list[str]) -> int:
+    return sys.getsizeof(key[0]) + sum(sys.getsizeof(line) + 8 for line in lines) + 120
 
 
 @lru_cache(maxsize=64)
@@ -57,10 +124,11 @@ class FontSet:
 class TextRenderer:
     """Measures and renders text in grey (the panel colourises later)."""
 
-    def __init__(self, fonts: FontSet) -> None:
+    def __init__(self, fonts: FontSet, cache_bytes: int = LINE_CACHE_BYTES) -> None:
         self.fonts = fonts
-        self._lines: OrderedDict[tuple[str, int, bool, int], pygame.Surface] = OrderedDict()
-        self._wrapped: dict[tuple[str, int, int, int | None, bool], list[str]] = {}
+        self.lines: ByteLRU[tuple[str, int, bool, int], pygame.Surface] = ByteLRU(cache_bytes, surface_bytes)
+        self.wrapped: ByteLRU[tuple[str, int, int, int | None, bool], list[str]] = ByteLRU(
+            WRAP_CACHE_BYTES, _wrapped_bytes)
         #: When a list, every drawn line is appended to it (for the legibility check).
         self.recording: list[TextElement] | None = None
         self.recording_widget = ""
@@ -83,26 +151,18 @@ class TextRenderer:
              bold: bool = False) -> list[str]:
         """`text` wrapped to `width` pixels (cached: widgets re-wrap the same words every frame)."""
         key = (text, size, width, max_lines, bold)
-        lines = self._wrapped.get(key)
+        lines = self.wrapped.get(key)
         if lines is None:
-            lines = wrap(text, width, lambda s: self.width(s, size, bold), max_lines)
-            if len(self._wrapped) >= _CACHE_LIMIT:
-                self._wrapped.clear()
-            self._wrapped[key] = lines
+            lines = self.wrapped.put(key, wrap(text, width, lambda s: self.width(s, size, bold), max_lines))
         return list(lines)
 
     def render(self, text: str, size: int, level: int = 255, bold: bool = False) -> pygame.Surface:
         """One line as a 24-bit surface: grey `level` glyphs on black (cached)."""
         key = (text, size, bold, level)
-        hit = self._lines.get(key)
+        hit = self.lines.get(key)
         if hit is not None:
-            self._lines.move_to_end(key)
             return hit
-        surface = self._render(text, size, max(0, min(255, level)), bold)
-        self._lines[key] = surface
-        if len(self._lines) > _CACHE_LIMIT:
-            self._lines.popitem(last=False)
-        return surface
+        return self.lines.put(key, self._render(text, size, max(0, min(255, level)), bold))
 
     def _render(self, text: str, size: int, level: int, bold: bool) -> pygame.Surface:
         latin, cjk = self._pair(size, bold)

@@ -51,3 +51,33 @@ def test_bold_differs_from_regular() -> None:
 def test_render_is_cached() -> None:
     r = renderer()
     assert r.render("same", 20) is r.render("same", 20)
+
+
+def test_line_cache_never_holds_more_bytes_than_its_cap() -> None:
+    """Unique pushed texts (a card a second for hours) must not grow the process: the cap is in bytes."""
+    t = Theme()
+    cap = 2 * 1024 * 1024
+    r = TextRenderer(FontSet(t.font_regular, t.font_bold, t.font_cjk), cache_bytes=cap)
+    for i in range(400):
+        r.render(f"card {i} " + "wide text 你好 " * (1 + i % 40), 22, level=200)
+        held = sum(s.get_width() * s.get_height() * s.get_bytesize() for s, _ in r.lines._items.values())
+        assert held == r.lines.bytes <= cap
+    assert len(r.lines) >= 2  # it still caches
+
+
+def test_a_line_too_big_to_keep_is_drawn_but_not_cached() -> None:
+    t = Theme()
+    r = TextRenderer(FontSet(t.font_regular, t.font_bold, t.font_cjk), cache_bytes=64 * 1024)
+    long = "x" * 2000
+    surface = r.render(long, 20)
+    assert surface.get_width() > 1000 and len(r.lines) == 0
+    assert r.render("short", 20) is r.render("short", 20)
+
+
+def test_wrap_cache_is_bounded_too() -> None:
+    r = renderer()
+    r.wrapped.capacity = 64 * 1024
+    for i in range(200):
+        r.wrap(f"paragraph {i} " + "word " * 100, 18, 300)
+        assert r.wrapped.bytes <= r.wrapped.capacity
+    assert 5 < len(r.wrapped) < 200
