@@ -8,22 +8,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASSETS = PROJECT_ROOT / "assets"
+_PACKAGE = Path(__file__).resolve().parent
+PROJECT_ROOT = _PACKAGE.parent  # a clone's top level (tests and benches of the repository use it)
+#: The folder that holds `assets/` and `layouts/`: the package itself when installed from the wheel
+#: (setup.py maps the repository's top-level folders into it), else the clone's top level (a clone or
+#: an editable install).
+BUNDLE = _PACKAGE if (_PACKAGE / "assets").is_dir() else PROJECT_ROOT
+ASSETS = BUNDLE / "assets"
 FONTS = ASSETS / "fonts"
 DEVICES = ASSETS / "devices"
 SCENARIOS = ASSETS / "scenarios"
-LAYOUTS = PROJECT_ROOT / "layouts"
+LAYOUTS = BUNDLE / "layouts"
 DEFAULT_SCENARIO = SCENARIOS / "city_walk.yaml"
 DEFAULT_LAYOUT = LAYOUTS / "default.yaml"
 
 
 def candidates(name: str | Path, *roots: Path) -> list[Path]:
-    """The paths a relative `name` may mean, in search order (absolute names mean themselves)."""
+    """The paths a relative `name` may mean, in search order (absolute names mean themselves): the
+    current folder first (the user's own files win), then the given roots, then the bundle, so the
+    README's `assets/scenarios/city_walk.yaml` works from any folder once hud is installed."""
     path = Path(name)
     if path.is_absolute():
         return [path]
-    return [root / path for root in roots] + [Path.cwd() / path]
+    found: list[Path] = []
+    for root in (Path.cwd(), *roots, BUNDLE):
+        if (candidate := root / path) not in found:
+            found.append(candidate)
+    return found
 
 
 def find(name: str | Path, *roots: Path) -> Path | None:

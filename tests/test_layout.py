@@ -24,7 +24,7 @@ EXPECTED = {
     ],
     "missing_font.yaml": [
         f"{BAD}/missing_font.yaml:3:14: missing font file: file 'NoSuchFont.otf' not found (searched: "
-        f"{ROOT}/assets/fonts/NoSuchFont.otf, {ROOT}/{BAD}/NoSuchFont.otf, {ROOT}/NoSuchFont.otf)",
+        f"{ROOT}/NoSuchFont.otf, {ROOT}/assets/fonts/NoSuchFont.otf, {ROOT}/{BAD}/NoSuchFont.otf)",
     ],
     "syntax_error.yaml": [
         f"{BAD}/syntax_error.yaml:3:11: YAML syntax error: while scanning a quoted scalar: "
