@@ -25,24 +25,37 @@ Status = Literal["passed", "failed", "missing", "written", "updated"]
 
 
 def read_png(path: Path) -> np.ndarray:
+    """H x W x 3 RGB, or H x W x 4 RGBA when the file carries transparency.
+
+    Why keep alpha: a golden from another simulator (Even Hub's screenshots are RGBA, alpha =
+    light) must be compared with its alpha, which `compare` blends as pixelmatch does; dropping
+    it would compare the hidden colour of transparent pixels. hud's own goldens are RGB.
+    """
     with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
+        return np.asarray(image.convert("RGBA" if image.has_transparency_data else "RGB"))
 
 
 def write_png(array: np.ndarray, path: Path) -> Path:
+    """Write an H x W x 3 (RGB) or x 4 (RGBA) array as a PNG of that mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(array, "RGB").save(path, format="PNG", compress_level=6)
+    Image.fromarray(array, "RGBA" if array.shape[2] == 4 else "RGB").save(path, format="PNG", compress_level=6)
     return path
 
 
 def strip(expected: np.ndarray, actual: np.ndarray, diff: np.ndarray) -> np.ndarray:
-    """expected | actual | diff side by side, separated by grey gutters (sizes may differ)."""
-    h = max(a.shape[0] for a in (expected, actual, diff))
-    gutter = np.full((h, 8, 3), 96, np.uint8)
+    """expected | actual | diff side by side, separated by grey gutters (sizes may differ).
+
+    RGBA when any of the three is RGBA (the others opaque), so a transparent golden stays visible as such.
+    """
+    images = (expected, actual, diff)
+    channels = max(a.shape[2] for a in images)
+    fill = (96, 96, 96, 255)[:channels]
+    h = max(a.shape[0] for a in images)
+    gutter = np.full((h, 8, channels), fill, np.uint8)
     parts = []
-    for a in (expected, actual, diff):
-        pad = np.full((h, a.shape[1], 3), 96, np.uint8)
-        pad[: a.shape[0]] = a
+    for a in images:
+        pad = np.full((h, a.shape[1], channels), fill, np.uint8)
+        pad[: a.shape[0], :, : a.shape[2]] = a
         parts.extend([pad, gutter])
     return np.concatenate(parts[:-1], axis=1)
 
@@ -76,8 +89,14 @@ class SnapshotChecker:
         self.results: list[CheckResult] = []
 
     def check(self, actual: np.ndarray, golden: Path, *, name: str, test: str = "",
-              budget: Budget | None = None, record_command: str = "") -> CheckResult:
-        start = time.perf_counter()
+              budget: Budget | None = None, record_command: str = "", started: float | None = None) -> CheckResult:
+        """Compare `actual` (H x W x 3 or 4) with the golden; failures leave evidence and a record.
+
+        `started`: the caller's `time.perf_counter()` when its check began, so work done before
+        this call (rendering the screenshot) is in `ms`; by default the time starts here. `ms` is
+        set before the record is written: the report reads its timings from the records.
+        """
+        start = time.perf_counter() if started is None else started
         budget = budget or self.default_budget
         if not golden.exists():
             if self.update:
@@ -87,7 +106,6 @@ class SnapshotChecker:
                 how = f"; create it with: {record_command}" if record_command else ""
                 result = CheckResult(name, test, str(golden), "missing", f"missing golden {golden}{how}")
                 result.images = self._evidence(name, None, actual, None)
-                self._record(result)
         else:
             expected = read_png(golden)
             comparison = compare(expected, actual, budget)
@@ -100,8 +118,9 @@ class SnapshotChecker:
             else:
                 result = CheckResult(name, test, str(golden), "failed", f"{name}: {comparison.summary(budget)}")
                 result.images = self._evidence(name, expected, actual, comparison)
-                self._record(result)
         result.ms = (time.perf_counter() - start) * 1000
+        if not result.ok:
+            self._record(result)
         self.results.append(result)
         return result
 
