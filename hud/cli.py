@@ -35,11 +35,17 @@ def _stages(text: str) -> frozenset[str]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _device_names() -> list[str]:
+    from hud.device import available
+
+    return available()
+
+
 def _add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", default=str(paths.DEFAULT_SCENARIO), metavar="FILE",
                    help="scenario YAML (default: the city walk)")
-    p.add_argument("--device", metavar="NAME", help="device profile from assets/devices (default: the "
-                   "scenario's, else 'generic')")
+    p.add_argument("--device", metavar="NAME", help=f"device profile: {', '.join(_device_names())}, or a "
+                   "profile's YAML file (default: the scenario's, else 'generic')")
     p.add_argument("--layout", metavar="FILE", help="layout YAML (default: the scenario's, else the device's)")
     p.add_argument("--background", metavar="SPEC",
                    help="scene, scene:night, camera[:N], auto, a PNG/JPEG, a video (MP4/AVI/MOV) or a folder of frames")

@@ -109,3 +109,14 @@ def test_bench_prints_every_stage_with_ratios(capsys) -> None:
 def test_main_py_is_thin() -> None:
     text = (ROOT / "main.py").read_text()
     assert "from hud.cli import main" in text and len(text.splitlines()) < 12
+
+
+def test_device_help_names_every_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    from hud.device import available
+
+    with pytest.raises(SystemExit):
+        main(["shot", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert len(available()) >= 7
+    for name in available():
+        assert name in out
