@@ -183,6 +183,10 @@ class DemoWindow:
         start, self.recording_from = self.recording_from, None
         if start is None or self.session.now <= start:
             return None
+        if start < self.session.log.base_at:  # the log keeps the latest events only (Session.log)
+            print(f"hud: recording from {self.session.log.base_at:.1f} s, not {start:.1f} s: older events "
+                  f"are no longer in the event log", file=sys.stderr)
+            start = self.session.log.base_at
         taken = [int(p.stem[4:]) for p in self.recordings.glob("hud-[0-9][0-9][0-9][0-9].gif")]
         out = self.recordings / f"hud-{max(taken, default=0) + 1:04d}.gif"
         replay = self.session.as_replay()

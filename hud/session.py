@@ -6,7 +6,10 @@ so they produce the same pixels for the same (scenario, time).
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +30,100 @@ from hud.schema import ConfigError
 from hud.state import HudState, apply, settle
 
 DEFAULT_VIEW = (1280, 720)
+
+#: Events the log keeps before older ones are folded into its checkpoint (8 minutes of a
+#: 20 messages/s flood; a scripted demo never gets there).
+LOG_EVENTS = 10_000
+#: ... and the most their text may hold (2,000-character cards are about 2-8 KB each).
+LOG_BYTES = 16 * 1024 * 1024
+
+_generations = itertools.count(1)
+
+
+def _event_bytes(timed: ev.Timed) -> int:
+    """Roughly what an event costs to keep: the object plus its strings (cards and bitmaps dominate)."""
+    return 200 + sum(sys.getsizeof(v) for v in vars(timed.event).values() if isinstance(v, str))
+
+
+@dataclass
+class EventLog:
+    """What happened in a session: the latest events, and a checkpoint standing for all older ones.
+
+    Why bounded: the log took every event forever, so a display fed 20 messages a second grew
+    without end. Why a checkpoint and not streaming the log to the record file: what the log's
+    readers need from old events is the state they produced, not the events. A device switch (D,
+    optics) rebuilds the state from the log; the K recording renders a stretch again from it,
+    starting from the state at the stretch's start; both work from `base` (the state after every
+    folded event, at `base_at`) plus the kept events, exactly as from the whole log, because
+    `hud.state.apply` is pure. Folding happens one event at a time as new ones arrive (one extra
+    `apply` each), so there is never a pause to fold thousands at once. `--record-events` still
+    writes every event to its file, so a whole session stays replayable from there.
+
+    Bounds: at most `max_events` kept, and at most `max_bytes` of their text. What is lost: a K
+    recording cannot start before `base_at` (it is clamped, and says so), and a hot reload of the
+    scenario replays the kept pushed events only.
+
+    `total` counts every event since the last restart (folded or kept) and `since(n)` gives the kept
+    ones from that count on, so a reader can follow the log across folds; `generation` changes on
+    every restart (and is copied with the log), so a reader can tell a restart from a fold.
+    """
+
+    max_events: int = LOG_EVENTS
+    max_bytes: int = LOG_BYTES
+    base: HudState = field(default_factory=HudState)
+    base_at: float = 0.0
+    folded: int = 0
+    generation: int = field(default_factory=lambda: next(_generations))
+    bytes: int = 0
+    _events: deque[tuple[ev.Timed, int]] = field(default_factory=deque, repr=False)
+
+    def reset(self, base: HudState, at: float = 0.0) -> None:
+        """Start again from `base` at time `at` (a restart): everything before is forgotten."""
+        self.base, self.base_at, self.folded, self.bytes = base, at, 0, 0
+        self._events.clear()
+        self.generation = next(_generations)
+
+    def append(self, timed: ev.Timed) -> None:
+        size = _event_bytes(timed)
+        self._events.append((timed, size))
+        self.bytes += size
+        while len(self._events) > 1 and (len(self._events) > self.max_events or self.bytes > self.max_bytes):
+            oldest, freed = self._events.popleft()
+            self.base = apply(self.base, oldest.event, oldest.at)
+            self.base_at = oldest.at
+            self.folded += 1
+            self.bytes -= freed
+
+    @property
+    def total(self) -> int:
+        """Events since the restart, folded or kept."""
+        return self.folded + len(self._events)
+
+    def since(self, count: int) -> list[ev.Timed]:
+        """The kept events from the `count`-th since the restart on (folded ones are gone)."""
+        start = max(0, count - self.folded)
+        return [timed for timed, _ in itertools.islice(self._events, start, None)]
+
+    def state(self) -> HudState:
+        """The state the whole log produced (unsettled: settle it at the time you need)."""
+        state = self.base
+        for timed, _ in self._events:
+            state = apply(state, timed.event, timed.at)
+        return state
+
+    def copy(self) -> EventLog:
+        other = replace(self, _events=deque(self._events))
+        other.generation = self.generation  # the same history: readers carry on
+        return other
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __iter__(self) -> Iterator[ev.Timed]:
+        return (timed for timed, _ in self._events)
+
+    def __getitem__(self, index: int) -> ev.Timed:
+        return self._events[index][0]
 
 
 @dataclass
@@ -54,8 +151,11 @@ class Session:
     camera_hfov: float = DEFAULT_CAMERA_HFOV
     optics: frozenset[str] = frozenset(STAGES)
     clock: VirtualClock = field(default_factory=VirtualClock)
-    log: list[ev.Timed] = field(default_factory=list)
+    log: EventLog = field(default_factory=EventLog)
     recorder: Recorder | None = None
+    #: Where `restart` begins: (time, state) of a checkpoint instead of t = 0 and the scenario's
+    #: initial status (a K recording rendered from a log whose older events were folded).
+    origin: tuple[float, HudState] | None = None
 
     def __post_init__(self) -> None:
         self.panel = PanelRenderer(self.layout, self.device)
@@ -102,16 +202,20 @@ class Session:
     # -- time and events ---------------------------------------------------------------------
     def restart(self) -> None:
         """Back to t = 0 with the scenario's initial status."""
-        self.clock.reset()
         s = self.scenario
-        self.state = HudState(status=StatusState(battery_main=s.battery_main, battery_swap=s.battery_swap,
-                                                 connectivity=s.connectivity, day_start=s.start_time))
-        self.log.clear()
+        if self.origin is None:
+            self.clock.reset()
+            self.state = HudState(status=StatusState(battery_main=s.battery_main, battery_swap=s.battery_swap,
+                                                     connectivity=s.connectivity, day_start=s.start_time))
+        else:
+            self.clock.reset(self.origin[0])
+            self.state = self.origin[1]
+        self.log.reset(self.state, self.clock.now)
         self._scheduled: list[ev.Timed] = []
         self._next = 0
         if self.recorder is not None:  # a recording holds one run: a restart starts it again
             self.recorder.truncate_to_header()
-        self._run_until(0.0)
+        self._run_until(self.clock.now)
 
     @property
     def now(self) -> float:
@@ -132,10 +236,10 @@ class Session:
                 break
         self.state = settle(self.state, now)
 
-    def _apply(self, timed: ev.Timed) -> None:
+    def _apply(self, timed: ev.Timed, *, layout: Layout | None = None, device: Device | None = None) -> None:
         if isinstance(timed.event, ev.SetDevice | ev.SetLayout):
             try:
-                self._reconfigure(timed.event)
+                self._reconfigure(timed.event, layout=layout, device=device)
             except (ValueError, ConfigError) as exc:
                 if timed in self.scenario.timeline:  # a script cannot be told; say it and go on
                     print(f"hud: '{timed.event.type}' at {timed.at:g} s ignored: {exc}", file=sys.stderr)
@@ -146,16 +250,19 @@ class Session:
         if self.recorder is not None:
             self.recorder.write(timed)
 
-    def _reconfigure(self, event: ev.SetDevice | ev.SetLayout) -> None:
+    def _reconfigure(self, event: ev.SetDevice | ev.SetLayout, *, layout: Layout | None = None,
+                     device: Device | None = None) -> None:
         """Another device or layout at the same moment; the state on the display is kept.
 
-        Raises (changing nothing) when the device or layout cannot be loaded.
+        `layout` and `device`, when given, are the event's files already loaded (the push bridge
+        loads them off the frame loop), so nothing is read here. Raises (changing nothing) when the
+        device or layout cannot be loaded.
         """
         if isinstance(event, ev.SetDevice):
-            device = load_device(event.name)
-            layout = self.layout if self.scenario.layout else load_layout(device.layout)
+            device = device or load_device(event.name)
+            layout = self.layout if self.scenario.layout else layout or load_layout(device.layout)
         else:
-            device, layout = self.device, load_layout(event.path)
+            device, layout = self.device, layout or load_layout(event.path)
         panel = PanelRenderer(layout, device)
         panel.quantise = "quantise" in self.optics
         compositor = Compositor(device, self.view, self.camera_hfov, self.optics)
@@ -180,13 +287,21 @@ class Session:
 
     def seek(self, t: float) -> None:
         """Jump to time `t`, replaying from the start if `t` is in the past."""
+        if self.origin is not None and t < self.origin[0]:
+            raise ValueError(f"cannot go back to {t:g} s: this session starts from a checkpoint at "
+                             f"{self.origin[0]:g} s")
         if t < self.now:
             self.restart()
-        self._run_until(self.clock.step(t - self.now))
+        self.clock.step(t - self.now)
+        self.clock.reset(t)  # exactly t: now + (t - now) can be a rounding step off, and pixels follow it
+        self._run_until(t)
 
-    def push(self, event: ev.Event) -> None:
-        """An event from outside the script (a key, a gesture, a test), at the current time."""
-        self._apply(ev.Timed(self.now, event))
+    def push(self, event: ev.Event, *, layout: Layout | None = None, device: Device | None = None) -> None:
+        """An event from outside the script (a key, a gesture, a test), at the current time.
+
+        For a set_layout or set_device, `layout` and `device` may give its files already loaded.
+        """
+        self._apply(ev.Timed(self.now, event), layout=layout, device=device)
 
     def gesture(self, kind: str) -> None:
         if kind not in ev.GESTURES:
@@ -230,10 +345,9 @@ class Session:
         device = device or self.device
         layout = self.layout if device is self.device or self.scenario.layout else load_layout(device.layout)
         other = Session(self.scenario, device, layout, self.background, self.view, self.camera_hfov,
-                        self.optics if optics_stages is None else optics_stages)
-        for timed in self.log:
-            other.state = apply(other.state, timed.event, timed.at)
-        other.log = list(self.log)
+                        self.optics if optics_stages is None else optics_stages, origin=self.origin)
+        other.log = self.log.copy()
+        other.state = other.log.state()
         other._next = self._next
         other._scheduled = list(self._scheduled)
         other.recorder = self.recorder
@@ -264,9 +378,14 @@ class Session:
         return renderers[view]()
 
     def as_replay(self) -> Session:
-        """A session that plays exactly what happened in this one so far (its event log)."""
+        """A session that plays exactly what happened in this one so far (its event log).
+
+        It starts from the log's checkpoint (`log.base_at`): events before it were folded away.
+        """
         scenario = replace(self.scenario, timeline=tuple(self.log))
-        return Session(scenario, self.device, self.layout, self.background, self.view, self.camera_hfov, self.optics)
+        origin = (self.log.base_at, self.log.base) if self.log.folded or self.origin else None
+        return Session(scenario, self.device, self.layout, self.background, self.view, self.camera_hfov, self.optics,
+                       origin=origin)
 
     def close(self) -> None:
         self.background.stop()

@@ -50,3 +50,65 @@ def test_bad_configuration_is_refused_and_nothing_changes(session) -> None:
     with pytest.raises(Exception, match="file not found"):
         session.push(ev.SetLayout(path="missing.yaml"))
     assert session.layout.name == "default"
+
+
+def _mixed(i: int) -> ev.Event:
+    """A pushed stream like a busy backend's: cards with unique text, notifications, steps, gestures."""
+    kinds: list[ev.Event] = [
+        ev.ShowCard(layout="dashboard_card", view="dashboard", left=f"left {i}", right=f"{i % 97} km"),
+        ev.Notify(app="Chat", title=f"message {i}", body="x" * (i % 50), duration=1.0),
+        ev.Navigate(maneuver="left", distance=float(1000 - i % 1000), street=f"Street {i}"),
+        ev.Gesture(kind="swipe_down" if i % 2 else "tap"),
+        ev.ShowCard(layout="text_wall", text=f"card {i} " + "words " * (i % 30)),
+        ev.Status(battery_main=i % 101),
+    ]
+    return kinds[i % len(kinds)]
+
+
+def pixels(surface) -> bytes:
+    from hud.pg import pygame
+
+    return pygame.image.tobytes(surface, "RGB")
+
+
+def test_event_log_stays_bounded_and_a_device_switch_keeps_the_state(session) -> None:
+    from hud.device import load_device
+    from hud.session import LOG_BYTES, LOG_EVENTS
+
+    for i in range(100_000):
+        session.push(_mixed(i))
+        if i % 10 == 9:
+            session.advance(0.1)
+    log = session.log
+    assert len(log) <= LOG_EVENTS and log.bytes <= LOG_BYTES
+    assert log.total == 100_000 and log.folded == 100_000 - len(log) and log.base_at > 0
+    before_state, before = session.state, pixels(session.render_panel())
+    switched = session.rebuilt(device=load_device("vuzix-z100"))
+    assert switched.state == before_state
+    back = switched.rebuilt(device=load_device(session.device.name))
+    assert back.state == before_state and pixels(back.render_panel()) == before
+
+
+def test_folded_log_replays_the_recent_stretch_exactly(session) -> None:
+    """The K recording renders the stretch again from the log, from its checkpoint on."""
+    session.log.max_events = 40
+    shots = {}
+    for i in range(300):
+        session.push(_mixed(i))
+        if i in (265, 280, 299):  # after this moment's event: a replay shows every event of its moment
+            shots[session.now] = pixels(session.render_panel())
+        session.advance(0.05)
+    assert session.log.folded > 200 and session.log.base_at < min(shots)
+    replay = session.as_replay()
+    for t, expected in sorted(shots.items()):
+        replay.seek(t)
+        assert pixels(replay.render_panel()) == expected, t
+    replay.seek(min(shots))  # back in time: from the checkpoint again
+    assert pixels(replay.render_panel()) == shots[min(shots)]
+    with pytest.raises(ValueError, match="checkpoint"):
+        replay.seek(0.0)
+
+
+def test_rebuilt_does_not_apply_the_first_moment_twice(session) -> None:
+    session.push(ev.Notify(app="A", title="one"))
+    assert session.rebuilt().state == session.state

@@ -19,7 +19,7 @@ from typing import Any
 
 from hud import events as ev
 from hud.model.navigation import format_distance
-from hud.session import Session
+from hud.session import EventLog, Session
 from hud.state import HudState
 
 _CARD_FIELDS = {
@@ -72,12 +72,12 @@ class Watcher:
     _display: dict[str, Any] | None = field(default=None, repr=False)
     _pay: tuple[Any, str] | None = field(default=None, repr=False)
     _seen: int = field(default=0, repr=False)
-    _last: ev.Timed | None = field(default=None, repr=False)
+    _generation: int = field(default=0, repr=False)
 
     def start(self, session: Session) -> None:
         """Begin at the session's present: gestures already in its log are history, not news."""
-        self._seen = len(session.log)
-        self._last = session.log[-1] if session.log else None
+        self._seen = session.log.total
+        self._generation = session.log.generation
         self.started = True
 
     def changes(self, session: Session) -> list[dict[str, Any]]:
@@ -98,11 +98,11 @@ class Watcher:
             out.append({"type": "display", "at": round(now, 6), **shown})
         return out
 
-    def _gestures(self, log: list[ev.Timed]) -> list[dict[str, Any]]:
-        if self._seen > len(log) or (self._seen and log[self._seen - 1] is not self._last):
+    def _gestures(self, log: EventLog) -> list[dict[str, Any]]:
+        if log.generation != self._generation or self._seen > log.total:
             self._seen = 0  # the session restarted (or was replaced): its log began again
+            self._generation = log.generation
         out = [{"type": "gesture", "kind": t.event.kind, "at": round(t.at, 6)}
-               for t in log[self._seen:] if isinstance(t.event, ev.Gesture)]
-        self._seen = len(log)
-        self._last = log[-1] if log else None
+               for t in log.since(self._seen) if isinstance(t.event, ev.Gesture)]
+        self._seen = log.total  # a count, not a position: the log folds its oldest events away
         return out
