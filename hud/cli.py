@@ -176,16 +176,17 @@ def _options(args: argparse.Namespace, fallback_background: str = "scene"):  # -
 
 
 def cmd_shot(args: argparse.Namespace) -> int:
-    from hud.output import save_png
+    from hud.output import image_format, save_image
     from hud.session import Session
 
+    image_format(args.out)  # refuse a bad extension before rendering
     session = Session.open(_options(args))
     try:
         if args.at < 0:
             raise ValueError(f"--at must be 0 or later; {args.at} given")
         session.seek(args.at)
         image = session.render(args.view)
-        path = save_png(image, args.out)
+        path = save_image(image, args.out)
     finally:
         session.close()
     w, h = image.get_size()
@@ -212,9 +213,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_headless(args: argparse.Namespace) -> int:
     from hud.clock import frame_times
-    from hud.output import save_png
+    from hud.output import image_format, save_image
     from hud.session import Session
 
+    if args.out:
+        image_format(args.out)  # refuse a bad extension before rendering every frame
     session = Session.open(_options(args))
     seconds = session.scenario.duration if args.seconds is None else args.seconds
     times = frame_times(seconds, args.fps)
@@ -235,7 +238,7 @@ def cmd_headless(args: argparse.Namespace) -> int:
                 bridge.frame(session)
             frame = session.render_composite()
         if args.out and frame is not None:
-            save_png(frame, args.out)
+            save_image(frame, args.out)
     finally:
         session.close()
         if server is not None:
@@ -328,12 +331,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         from hud.app import run_session_window
 
         return run_session_window(Session.replay(args.recording, args.size))
-    from hud.output import save_png
+    from hud.output import image_format, save_image
 
+    image_format(args.out)
     session = Session.replay(args.recording, args.size)
     try:
         session.seek(args.at)
-        path = save_png(session.render(args.view), args.out)
+        path = save_image(session.render(args.view), args.out)
     finally:
         session.close()
     print(f"wrote {path} (replay of {args.recording}, {args.view}, t={args.at:g} s)")
