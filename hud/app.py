@@ -110,7 +110,7 @@ class DemoWindow:
             key, s = event.key, self.session
             if key in (pygame.K_l, pygame.K_SLASH):
                 s.push(ev.Gesture(kind="long_press"))
-                self.voice.open()
+                self.voice.open(event)  # its own TEXTINPUT ("l" or "/") follows: not typed into the line
             elif key == pygame.K_ESCAPE:
                 self.running = False
             elif key == pygame.K_SPACE:
