@@ -7,16 +7,24 @@ Every command is a thin function over `hud.session.Session`, so what the window 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO
 
 from hud import paths
 from hud.optics import STAGES, parse_stages
 from hud.schema import ConfigError
 
+if TYPE_CHECKING:
+    from hud.fuzz import Boundary
+
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl+C
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -157,6 +165,21 @@ def build_parser() -> argparse.ArgumentParser:
                        "recommended; 'generate' writes and uses a test clip)")
     bench.add_argument("--push", action="store_true",
                        help="instead: flood the push API and print the accepted rate and push-to-pixel latency")
+    bench.add_argument("--soak", type=float, metavar="MINUTES",
+                       help="instead: run the push server and a headless session for MINUTES under a realistic "
+                            "message mix from a client process; print memory (RSS) and frame time after a "
+                            "warm-up and at the end")
+    fuzz = sub.add_parser("fuzz", help="throw mutated inputs at every boundary and count the outcomes",
+                          description="Run N generated cases against each boundary (files, push messages, "
+                                      "recordings) and print how many were accepted and rendered, refused with a "
+                                      "located error, or did anything else. Exit 1 when any did anything else.")
+    fuzz.add_argument("--cases", type=int, default=1000, metavar="N", help="cases per boundary (default 1000)")
+    fuzz.add_argument("--seed", type=int, default=0, metavar="S", help="case i of a boundary is the same for the "
+                      "same seed (default 0)")
+    fuzz.add_argument("--boundary", action="append", metavar="NAME", help="only this boundary; repeatable "
+                      "(default: all)")
+    fuzz.add_argument("--bound", type=float, default=1.0, metavar="SECONDS",
+                      help="a case slower than this counts as anything else (default 1)")
     return parser
 
 
@@ -306,6 +329,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         else:
             print(run_video_bench(Path(args.video), args.frames))
         return EXIT_OK
+    if args.soak is not None:
+        from hud.soak import run_soak
+
+        return run_soak(args.soak)
     if args.push:
         from hud.push.bench import run_push_bench
 
@@ -381,7 +408,76 @@ def cmd_snap(args: argparse.Namespace) -> int:
     return run_snap(args.action, Path(args.folder), Path(args.report))
 
 
+#: Modules whose `BOUNDARIES` `fuzz` runs (each is optional: a missing one is skipped with a note).
+FUZZ_MODULES = ("hud.fuzz.files", "hud.fuzz.messages", "hud.fuzz.recordings")
+
+
+def fuzz_boundaries(out: TextIO | None = None) -> tuple[dict[str, Boundary], bool]:
+    """Every boundary the fuzz modules define, and whether one of them failed to import."""
+    import importlib
+
+    out = out or sys.stderr
+    found: dict[str, Boundary] = {}
+    broken = False
+    for name in FUZZ_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            print(f"hud: fuzz: {name} does not exist yet; its boundaries are skipped", file=out)
+            continue
+        except Exception as exc:  # a fuzz module with a bug must not hide the others' results
+            print(f"hud: fuzz: cannot import {name}: {type(exc).__name__}: {exc}", file=out)
+            broken = True
+            continue
+        found.update(module.BOUNDARIES)
+    return found, broken
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    from hud.fuzz import run, table
+
+    if args.cases < 1 or args.bound <= 0:
+        raise ValueError(f"--cases must be at least 1 and --bound positive; {args.cases} and {args.bound:g} given")
+    boundaries, broken = fuzz_boundaries()
+    wanted = args.boundary or list(boundaries)
+    unknown = [name for name in wanted if name not in boundaries]
+    if unknown:
+        raise ValueError(f"unknown boundary {', '.join(map(repr, unknown))} (available: "
+                         f"{', '.join(boundaries) or 'none'})")
+    rows = []
+    for name in wanted:
+        print(f"fuzz: {name}: {args.cases} cases, seed {args.seed}", file=sys.stderr, flush=True)
+        rows.append(run(name, boundaries[name], args.cases, args.seed, args.bound))
+    print(table(rows))
+    return EXIT_FAIL if broken or any(row.other for row in rows) else EXIT_OK
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """The first Ctrl+C stops the command; later ones are ignored so its clean-up (closing the
+    camera, the push server, a half-written file) is not cut short by an impatient second press."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; Ctrl+C anywhere ends it with exit 130 and one line, never a traceback."""
+    own = threading.current_thread() is threading.main_thread() \
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if own:
+        signal.signal(signal.SIGINT, _interrupt)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("hud: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if own:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is not None or args.headless:
         from hud.pg import use_headless_drivers
@@ -389,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_headless_drivers()
     commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap,
                 "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay, "push": cmd_push,
-                "record": cmd_record}
+                "record": cmd_record, "fuzz": cmd_fuzz}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
     from hud.background import BackgroundError
 
