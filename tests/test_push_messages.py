@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import struct
+import zlib
 from typing import Any
 
 import pytest
@@ -20,13 +22,30 @@ from hud.push.messages import Accepted, Hello, Rejected, parse
 BAD = [json.loads(line) for line in (FIXTURES / "push" / "bad_messages.jsonl").read_text("utf-8").splitlines()]
 
 
-def _png(size: tuple[int, int], noise: bool = False) -> str:
+def png(size: tuple[int, int], noise: bool = False) -> str:
+    """A base64 PNG of `size` (black, or noise that does not compress)."""
     image = Image.new("L", size, 0)
     if noise:
         image = Image.frombytes("L", size, bytes((i * 7919) % 251 for i in range(size[0] * size[1])))
     out = io.BytesIO()
     image.save(out, "PNG")
     return base64.b64encode(out.getvalue()).decode()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def raw_png(width: int, height: int, idat: bytes, mode: int = 0) -> str:
+    """A base64 PNG with this header and this (compressed) pixel data, every checksum right."""
+    header = struct.pack(">IIBBBBB", width, height, 8, mode, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return base64.b64encode(data).decode()
+
+
+def broken_png() -> str:
+    """Signature, header and checksums fine (Pillow's verify() passes), pixel data that is not zlib."""
+    return raw_png(64, 32, b"\x78\x9c" + bytes(range(7, 250)))
 
 
 def _one(message: dict[str, Any]) -> ev.Event:
@@ -139,9 +158,9 @@ def test_ids_are_echoed_and_hello_is_its_own_result() -> None:
 
 
 def test_bitmaps_must_be_real_pngs_within_576_by_288_and_100_kB() -> None:
-    ok = _png((576, 288))
+    ok = png((576, 288))
     assert _one({"type": "show", "layout": "bitmap", "data": ok}) == ShowCard(layout="bitmap", data=ok)
-    big = parse(json.dumps({"type": "show", "id": 1, "layout": "bitmap", "data": _png((577, 100))}))
+    big = parse(json.dumps({"type": "show", "id": 1, "layout": "bitmap", "data": png((577, 100))}))
     assert big == Rejected(1, "'data' is a 577 x 100 PNG; the limit is 576 x 288")
     raw = base64.b64decode(ok)
     broken = base64.b64encode(raw[:40] + b"\x00" * 20 + raw[60:]).decode()
@@ -152,7 +171,65 @@ def test_bitmaps_must_be_real_pngs_within_576_by_288_and_100_kB() -> None:
 def test_bitmap_byte_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # A 100 kB PNG cannot fit a 64 kB message, so the byte limit is checked with a lower limit.
     monkeypatch.setattr(p, "BITMAP_MAX_BYTES", 500)
-    data = _png((200, 100), noise=True)
+    data = png((200, 100), noise=True)
     size = len(base64.b64decode(data))
     assert parse(json.dumps({"type": "show", "layout": "bitmap", "data": data})) == Rejected(
         None, f"'data' is {size} bytes of PNG; the limit is 500")
+
+
+def test_a_bitmap_is_decoded_completely_at_the_edge() -> None:
+    """verify() reads checksums only: broken pixel data used to pass here and end the frame loop."""
+    reason = parse(json.dumps({"type": "show", "id": 1, "layout": "bitmap", "data": broken_png()})).reason
+    assert reason.startswith("'data' is a broken PNG: ")
+    short = raw_png(64, 32, zlib.compress(bytes(range(65)) * 32)[:-6])  # the compressed stream cut short
+    assert parse(json.dumps({"type": "show", "layout": "bitmap", "data": short})).reason.startswith(
+        "'data' is a broken PNG: ")
+    empty = raw_png(0, 32, zlib.compress(b""))
+    assert parse(json.dumps({"type": "show", "layout": "bitmap", "data": empty})).reason == (
+        "'data' is a 0 x 32 PNG; an image needs at least one pixel")
+    # A decompression bomb is refused by its header before any decoding: 1 MB of zeros, 20,000 x 20,000.
+    bomb = raw_png(20000, 20000, zlib.compress(b"\x00" * (1 << 20), 9))
+    assert parse(json.dumps({"type": "show", "layout": "bitmap", "data": bomb})).reason == (
+        "'data' is a 20000 x 20000 PNG; the limit is 576 x 288")
+    whole = raw_png(4, 2, zlib.compress(b"\x00\x10\x20\x30\x40" * 2))
+    assert isinstance(parse(json.dumps({"type": "show", "layout": "bitmap", "data": whole})), Accepted)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("\\ud800", "holds a lone surrogate (U+D800) at character 0: text must be valid Unicode, which UTF-8 can "
+                "encode (a surrogate pair's two halves must come together)"),
+    ("ok \\udfff", "holds a lone surrogate (U+DFFF) at character 3: text must be valid Unicode, which UTF-8 can "
+                   "encode (a surrogate pair's two halves must come together)"),
+    ("a\\u0000b", "holds the control character U+0000 at character 1; only tab, newline and carriage return are "
+                  "allowed"),
+    ("\\u001b[31m", "holds the control character U+001B at character 0; only tab, newline and carriage return "
+                    "are allowed"),
+    ("\\u200b", "holds the invisible character U+200B at character 0 with nothing to attach to: it is accepted "
+                "only right after a visible letter or sign that is not CJK (the display cannot draw it alone, at "
+                "the start of a line, after a space or after a CJK character)"),
+])
+def test_text_the_wire_or_the_display_cannot_carry_is_refused_by_its_path(text: str, reason: str) -> None:
+    raw = '{"type": "notify", "id": 9, "app": "Chat", "title": "' + text + '"}'
+    assert parse(raw) == Rejected(9, f"'title' {reason}")
+
+
+def test_text_checks_name_every_path_and_never_echo_bad_text() -> None:
+    raw = '{"type": "notify", "id": "\\ud800", "app": "\\u0007", "title": "t", "x\\udc00": ["\\ufeff"]}'
+    assert parse(raw) == Rejected(None, (
+        "'id' holds a lone surrogate (U+D800) at character 0: text must be valid Unicode, which UTF-8 can encode "
+        "(a surrogate pair's two halves must come together); 'app' holds the control character U+0007 at "
+        "character 0; only tab, newline and carriage return are allowed; a field name in the message holds a "
+        "lone surrogate (U+DC00) at character 1: text must be valid Unicode, which UTF-8 can encode (a "
+        "surrogate pair's two halves must come together); 'x\\udc00[0]' holds the invisible character U+FEFF at "
+        "character 0 with nothing to attach to: it is accepted only right after a visible letter or sign that "
+        "is not CJK (the display cannot draw it alone, at the start of a line, after a space or after a CJK "
+        "character)"))
+    assert parse('{"type": "\\ud800"}').reason.startswith("'type' holds a lone surrogate")
+
+
+@pytest.mark.parametrize("text", ["Lunch?\\ttoday\\r\\nok", "\\u2764\\ufe0f", "\\ud83d\\udc68\\u200d\\ud83d\\udc69",
+                                  "co\\u00adop", "\\u786e\\u8ba4", "\\u200e"[:0] + "abc\\u200e", "\\u0301"])
+def test_ordinary_text_passes(text: str) -> None:
+    """Emoji with joiners and variation selectors, soft hyphens, CJK, tabs and newlines are ordinary text."""
+    result = parse('{"type": "notify", "app": "Chat", "title": "' + text + '"}')
+    assert isinstance(result, Accepted), result

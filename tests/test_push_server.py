@@ -12,14 +12,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from test_push_messages import broken_png, png
 from test_push_support import Glasses
 from websockets.asyncio.client import connect as aconnect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as sconnect
 
+from hud.push import messages
+from hud.push import protocol as p
 from hud.push.client import PushClosed, send
-from hud.push.server import PushServer, PushServerError, is_loopback
+from hud.push.server import TRANSPORT_MAX_BYTES, PushServer, PushServerError, is_loopback
 
 NOTE = {"type": "notify", "app": "Chat", "title": "Lunch?"}
 
@@ -31,8 +34,8 @@ def glasses() -> Iterator[Glasses]:
     g.close()
 
 
-def _connect(url: str) -> ClientConnection:
-    return sconnect(url, proxy=None, compression=None, open_timeout=5)
+def _connect(url: str, **options: Any) -> ClientConnection:
+    return sconnect(url, proxy=None, compression=None, open_timeout=5, **options)
 
 
 def _recv(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
@@ -112,16 +115,199 @@ def test_bad_messages_get_errors_and_the_connection_stays_open(glasses: Glasses)
 
 
 def test_a_1_MB_message_closes_only_its_connection(glasses: Glasses) -> None:
+    """Beyond the transport's limit (256 kB) a frame is not even read: the close says why, and nothing else."""
     big = json.dumps({"type": "say", "text": "x" * (1 << 20)})
     with _connect(glasses.url) as other:
         with pytest.raises(PushClosed) as closed:
             send([big], glasses.url)
         assert closed.value.code == 1009
-        assert closed.value.reason == f"frame with {len(big)} bytes exceeds limit of 65536 bytes"
+        assert closed.value.reason == f"frame with {len(big)} bytes exceeds limit of {TRANSPORT_MAX_BYTES} bytes"
+        assert closed.value.replies == []
         # The server carries on, for the clients it had and for new ones.
         other.send(json.dumps(NOTE | {"id": "still"}))
         assert _recv_until(other, lambda m: m["type"] == "ack")["id"] == "still"
     assert [r["type"] for r in send([NOTE], glasses.url)] == ["ack"]
+
+
+def test_a_message_over_64_kB_gets_its_error_then_the_close(glasses: Glasses) -> None:
+    """One reply per message, also for one too big: the error names the size and the limit, then 1009."""
+    big = json.dumps({"type": "say", "id": 1, "text": "确" * 30000}, ensure_ascii=False)
+    size = len(big.encode())
+    with _connect(glasses.url) as ws, _connect(glasses.url) as other:
+        assert _recv(ws)["type"] == "display"
+        ws.send(big)
+        assert _recv(ws) == {"type": "error", "id": None, "reason": f"message is {size} bytes; the limit is 65536"}
+        with pytest.raises(ConnectionClosed):
+            _recv(ws)
+        assert (ws.close_code, ws.close_reason) == (1009, f"message is {size} bytes; the limit is 65536")
+        other.send(json.dumps(NOTE | {"id": "still"}))
+        assert _recv_until(other, lambda m: m["type"] == "ack")["id"] == "still"
+
+
+def test_text_that_utf8_cannot_carry_is_refused_and_the_server_lives(glasses: Glasses) -> None:
+    """A lone surrogate once ended the process after its ack; a dashboard card holding one stopped every
+    new client from getting its first message. Both are refused at the edge, naming the field."""
+    replies = send(['{"type":"notify","id":1,"app":"A","title":"\\ud800"}',
+                    {"type": "set_device", "id": 2, "name": "even-g2"},
+                    '{"type":"show","id":3,"layout":"dashboard_card","left":"a","right":"\\udfff","view":"dashboard"}',
+                    NOTE | {"id": 4}], glasses.url)
+    by_id = {r["id"]: r for r in replies}
+    assert by_id[1]["reason"].startswith("'title' holds a lone surrogate (U+D800) at character 0: ")
+    assert by_id[3]["reason"].startswith("'right' holds a lone surrogate (U+DFFF) at character 0: ")
+    assert (by_id[2]["type"], by_id[4]["type"]) == ("ack", "ack")
+    _wait(lambda: glasses.call(lambda s: s.state.notes.current is not None))
+    with _connect(glasses.url) as late:
+        assert _recv(late)["type"] == "display"
+    assert glasses.failure is None
+
+
+def test_one_message_that_cannot_be_encoded_never_stops_sending() -> None:
+    """The last line behind the edge: what the frame loop retains, replies or broadcasts is always sent."""
+    with PushServer("127.0.0.1", 0) as server:
+        server.retain({"type": "display", "note": "\udfff"})
+        with _connect(server.url) as ws:
+            assert _recv(ws) == {"type": "display", "note": "\udfff"}  # escaped in JSON, so sendable
+            server.broadcast('{"type": "display", "note": "a\ud800"}')
+            assert _recv(ws) == {"type": "display", "note": "a\ud800"}
+            server.broadcast({"type": "display", "note": "ok"})
+            assert _recv(ws) == {"type": "display", "note": "ok"}
+
+
+def test_a_bitmap_with_broken_data_is_refused_and_the_server_lives(glasses: Glasses) -> None:
+    card = {"type": "show", "layout": "bitmap", "view": "main"}
+    replies = send([card | {"id": 1, "data": broken_png()}, card | {"id": 2, "data": png((64, 32))}], glasses.url)
+    by_id = {r["id"]: r for r in replies}
+    assert by_id[1]["type"] == "error" and by_id[1]["reason"].startswith("'data' is a broken PNG: ")
+    assert by_id[2]["type"] == "ack"
+    _wait(lambda: glasses.call(lambda s: s.state.cards.get("main") is not None))
+    glasses.call(lambda s: s.render_composite())
+    assert glasses.failure is None
+
+
+def test_every_message_gets_exactly_one_reply(glasses: Glasses) -> None:
+    """Invalid, unknown, binary, refused, hello and accepted messages: one reply each, matched by id."""
+    sent: list[str | bytes] = [
+        '{"type": "notify", "id": "json", "app" "x"}', '{"type": "teleport", "id": "unknown"}',
+        json.dumps(NOTE | {"id": "field", "duration": "soon"}), json.dumps({"type": "hello", "id": "hello"}),
+        json.dumps({"type": "hello", "id": "hello-token", "token": "unused"}),
+        '{"type": "say", "id": "nul", "text": "a\\u0000"}', json.dumps(NOTE | {"id": "ok"}),
+        json.dumps({"type": "caption", "id": "ok2", "mode": "answer", "text": "hi"}), b"binary",
+    ]
+    expected = ["json", "unknown", "field", "hello", "hello-token", "nul", "ok", "ok2", "binary"]
+    with _connect(glasses.url) as ws:
+        for frame in sent:
+            ws.send(frame)
+        ws.send(json.dumps(NOTE | {"id": "end"}))  # its ack comes after every reply to the messages above
+        replies: list[dict[str, Any]] = []
+        while not replies or replies[-1]["id"] != "end":
+            replies.append(_recv_until(ws, lambda m: m["type"] in ("ack", "error")))
+    ids = [r["id"] for r in replies[:-1]]
+    assert sorted(str(i) for i in ids) == sorted(["None", "None", *expected[1:-1]]), ids  # malformed/binary: id null
+    assert len(ids) == len(sent)
+
+
+# -- who may connect: web pages, host names, idle sockets ---------------------------------------
+def _handshake(port: int, host: str, origin: str | None = None) -> tuple[str, str]:
+    """An opening handshake with exactly these headers; (status line, body)."""
+    lines = ["GET / HTTP/1.1", f"Host: {host}", "Upgrade: websocket", "Connection: Upgrade",
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"]
+    lines += [f"Origin: {origin}"] if origin is not None else []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+            if b" 101 " in answer.split(b"\r\n", 1)[0] and b"\r\n\r\n" in answer:
+                break
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n", 1)[0].decode(), body.decode()
+
+
+def test_a_web_page_origin_is_refused_unless_allowed() -> None:
+    with PushServer("127.0.0.1", 0, allowed_origins=["http://localhost:3000"]) as server:
+        with pytest.raises(InvalidStatus) as refused:
+            _connect(server.url, origin="https://evil.example")
+        response = refused.value.response
+        assert response.status_code == 403
+        assert response.body == (b"Origin 'https://evil.example' is not allowed: web pages may not drive the glasses "
+                                 b"unless hud is started with --allow-origin for them\n")
+        with _connect(server.url, origin="http://localhost:3000") as allowed, _connect(server.url) as program:
+            for ws in (allowed, program):
+                ws.send('{"type": "hello", "id": 1}')
+                assert _recv(ws)["type"] == "ack"
+        assert server.forbidden == 1 and server.received == 0
+
+
+def test_only_loopback_host_names_pass_on_loopback() -> None:
+    with PushServer("127.0.0.1", 0) as server:
+        port = server.port
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST", f"127.8.0.1:{port}", f"[::1]:{port}"):
+            assert _handshake(port, host)[0] == "HTTP/1.1 101 Switching Protocols", host
+        for host in (f"evil.example:{port}", "evil.example", f"192.168.1.20:{port}", "localhost.evil.example",
+                     f"127.0.0.1:{port}x", "::1", ""):
+            status, body = _handshake(port, host)
+            assert status == "HTTP/1.1 403 Forbidden", host
+            assert body == (f"Host {host!r} is not this push server's name (on loopback: localhost, 127.0.0.1 or "
+                            f"[::1]); refused against DNS rebinding\n"), body
+        status, body = _handshake(port, f"127.0.0.1:{port}", origin="null")
+        assert (status, body) == ("HTTP/1.1 403 Forbidden", "Origin 'null' is not allowed: web pages may not drive "
+                                                             "the glasses unless hud is started with --allow-origin "
+                                                             "for them\n")
+
+
+def test_beyond_loopback_the_listening_name_passes_too() -> None:
+    server = PushServer("192.168.1.20", 0, token="s3cret")  # not started: the check alone
+    assert server._handshake_problem(["192.168.1.20:8765"], []) is None
+    assert server._handshake_problem(["localhost:8765"], []) is None
+    assert "DNS rebinding" in str(server._handshake_problem(["evil.example:8765"], []))
+    everywhere = PushServer("0.0.0.0", 0, token="s3cret")
+    assert everywhere._handshake_problem(["10.0.0.7:8765"], []) is None
+    assert everywhere._handshake_problem([f"{socket.gethostname()}:8765"], []) is None
+    assert everywhere._handshake_problem(["evil.example"], []) is not None
+    assert everywhere._handshake_problem(["localhost", "evil.example"], []) is not None  # two Host headers
+
+
+def test_a_client_that_never_says_hello_is_closed() -> None:
+    """Without a token, the first valid message of any kind is the hello; silence is closed after hello_timeout."""
+    with PushServer("127.0.0.1", 0, hello_timeout=0.3) as server:
+        with _connect(server.url) as quiet, _connect(server.url) as talker:
+            talker.send(json.dumps(NOTE | {"id": 1}))  # valid: it has said hello (its ack waits for a frame loop)
+            assert _recv(quiet) == {"type": "error", "id": None, "reason": (
+                "no hello within 0.3 s: a client sends hello (or any valid message) first, also one that only "
+                "listens")}
+            with pytest.raises(ConnectionClosed):
+                _recv(quiet)
+            assert (quiet.close_code, quiet.close_reason) == (1008, "no hello within 0.3 s")
+            talker.send('{"type": "hello", "id": 2}')  # still there, well after the timeout
+            assert _recv(talker) == {"type": "ack", "id": 2, "coalesced": 0, "applied_at": None}
+        assert server.quiet_closed == 1
+
+
+def test_idle_sockets_cannot_take_every_client_slot() -> None:
+    """32 silent sockets once locked everyone out; now at most `max_waiting` of them wait, and not for long."""
+    with PushServer("127.0.0.1", 0, max_waiting=2, hello_timeout=60) as server, \
+            _connect(server.url) as idle, _connect(server.url) as late_greeter:
+        _wait(lambda: server.waiting_hello == 2)
+        with _connect(server.url) as third, pytest.raises(ConnectionClosed):
+            third.recv(timeout=5)
+        assert (third.close_code, third.close_reason) == (1013, "too many connections waiting to say hello "
+                                                                "(at most 2)")
+        late_greeter.send('{"type": "hello", "id": "h"}')
+        assert _recv(late_greeter)["type"] == "ack"
+        _wait(lambda: server.waiting_hello == 1)
+        with _connect(server.url) as fourth:
+            fourth.send('{"type": "hello", "id": "h"}')
+            assert _recv(fourth)["type"] == "ack"
+            assert server.clients == 3 and server.waiting_hello == 1  # the idle one, still waiting
+        idle.close()
+
+
+def test_the_server_is_warm_before_it_listens() -> None:
+    """The first message costs what the hundredth does: every validator is built and the checks' imports
+    done in start() (measured: bench figures in the report; no timing here)."""
+    with PushServer("127.0.0.1", 0):
+        assert messages.warm_up.cache_info().currsize == 1
+        assert p.validator.cache_info().currsize >= len(p.CLIENT_LEAVES)
 
 
 def test_a_client_that_disconnects_mid_message_is_harmless(glasses: Glasses) -> None:
@@ -142,8 +328,9 @@ def test_a_client_that_disconnects_mid_message_is_harmless(glasses: Glasses) -> 
 
 
 def test_too_many_clients_are_told_to_come_back_later() -> None:
-    with PushServer("127.0.0.1", 0, max_clients=1) as server, _connect(server.url):
-        _wait(lambda: server.clients == 1)
+    with PushServer("127.0.0.1", 0, max_clients=1) as server, _connect(server.url) as first:
+        first.send('{"type": "hello"}')
+        _wait(lambda: server.clients == 1 and server.waiting_hello == 0)
         with _connect(server.url) as second, pytest.raises(ConnectionClosed):
             second.recv(timeout=5)
         assert (second.close_code, second.close_reason) == (1013, "too many clients (at most 1)")

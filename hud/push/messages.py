@@ -1,9 +1,21 @@
 """One raw text frame -> the hud events it means, or the precise reason it was refused.
 
 Why here and nowhere else: input is validated once, at the edge; past this point every event is
-a typed, in-range `hud.events` record. Nothing is coerced: a string where a number belongs, a
-NaN, a duplicate key, an unknown field or a 1 MB frame each get a reason naming what was wrong
-and what was given (MentraOS turns bad input into "" to "not crash"; a HUD team needs to know).
+a typed, in-range `hud.events` record that renders. Nothing is coerced: a string where a number
+belongs, a NaN, a duplicate key, an unknown field or a 1 MB frame each get a reason naming what was
+wrong and what was given (MentraOS turns bad input into "" to "not crash"; a HUD team needs to know).
+
+Text is checked here too, because the renderer and the wire cannot take every Python string:
+    lone surrogates   (JSON's `"\\ud800"` decodes to one) cannot be encoded as UTF-8: every reply,
+                      `display` broadcast and glyph lookup holding one would fail
+    control characters other than tab, newline and carriage return (U+0000 stops the font renderer)
+    invisible characters (zero-width space, joiners, variation selectors, BOM: Unicode's
+                      default-ignorable code points) are drawn with no width, and a piece of text made
+                      only of them cannot be drawn at all; they are accepted right after a visible
+                      letter or sign that is not CJK (an emoji's joiner, a variation selector, a soft
+                      hyphen in a word), where the line breaker keeps them with it, and refused elsewhere
+Bitmaps are decoded completely (a PNG with a valid header and broken data is refused here, not
+when the frame loop draws it), after their declared size is checked against the pixel cap.
 """
 
 from __future__ import annotations
@@ -12,7 +24,10 @@ import base64
 import binascii
 import io
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from hud import events as ev
@@ -22,6 +37,16 @@ Id = str | int | None
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ID_RANGE = 9007199254740991
+
+#: Unicode's default-ignorable code points that the bundled fonts draw with no width (all of them but
+#: the Hangul fillers, U+180F and U+1BCA0-3, which have a width); measured with every bundled font.
+_ZERO_WIDTH = ("\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+               "\ufe00-\ufe0f\ufeff\ufff0-\ufff8\U0001d173-\U0001d17a\U000e0000-\U000e0fff")
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # category Cc but tab, newline, carriage return
+_SURROGATE = "\ud800-\udfff"
+#: Anything a text check must look at; most messages have none, and skip the walk.
+_SUSPECT = re.compile(f"[{_SURROGATE}{_CONTROL}{_ZERO_WIDTH}]")
+_ZERO_WIDTH_CHAR = re.compile(f"[{_ZERO_WIDTH}]")
 
 
 @dataclass(frozen=True)
@@ -73,8 +98,68 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _valid_id(value: Any) -> bool:
     if isinstance(value, str):
-        return 1 <= len(value) <= 128
+        return 1 <= len(value) <= 128 and _SUSPECT.search(value) is None  # echoed as given: must encode
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _ID_RANGE
+
+
+def _strings(data: Any) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+    """Every string in a decoded message, in document order: (path, text, whether it is a field name).
+
+    Iterative, because nesting may be as deep as the JSON decoder allows."""
+    stack: list[tuple[tuple[str | int, ...], Any, bool]] = [((), data, False)]
+    while stack:
+        path, node, is_key = stack.pop()
+        if isinstance(node, str):
+            yield path, node, is_key
+        elif isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                stack += [((*path, key), value, False), (path, key, True)]
+        elif isinstance(node, list):
+            stack.extend(((*path, i), value, False) for i, value in reversed(list(enumerate(node))))
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be carried and drawn (see the module's docstring), or None when it can."""
+    for found in _SUSPECT.finditer(text):
+        ch, at = found.group(), found.start()
+        code = f"U+{ord(ch):04X}"
+        if "\ud800" <= ch <= "\udfff":
+            return (f"holds a lone surrogate ({code}) at character {at}: text must be valid Unicode, "
+                    f"which UTF-8 can encode (a surrogate pair's two halves must come together)")
+        if not _ZERO_WIDTH_CHAR.match(ch):
+            return (f"holds the control character {code} at character {at}; "
+                    f"only tab, newline and carriage return are allowed")
+        before = at - 1
+        while before >= 0 and _ZERO_WIDTH_CHAR.match(text[before]):
+            before -= 1
+        if before < 0 or not _visible_anchor(text[before]):
+            return (f"holds the invisible character {code} at character {at} with nothing to attach to: it is "
+                    f"accepted only right after a visible letter or sign that is not CJK (the display cannot "
+                    f"draw it alone, at the start of a line, after a space or after a CJK character)")
+    return None
+
+
+def _visible_anchor(ch: str) -> bool:
+    """A character that the renderer keeps in the same piece of text as the invisible ones after it."""
+    from hud.wrap import is_cjk
+
+    return not ch.isspace() and not is_cjk(ch) and _SUSPECT.match(ch) is None
+
+
+def _text_problems(raw: str, data: dict[str, Any]) -> list[str]:
+    """Every string of the message that cannot be carried or drawn, by its path (see `text_problem`).
+
+    Such text only comes from a `\\u` escape or from the raw text itself, so most messages skip the walk.
+    """
+    if "\\u" not in raw and _SUSPECT.search(raw) is None:
+        return []
+    found = []
+    for path, text, is_key in _strings(data):
+        problem = text_problem(text)
+        if problem is not None:
+            where = f"a field name in {p.where(path)}" if is_key else p.where(path)
+            found.append(f"{where} {problem}")
+    return found
 
 
 def decode(raw: str | bytes) -> dict[str, Any]:
@@ -132,6 +217,9 @@ def parse(raw: str | bytes) -> Parsed:
     except ValueError as exc:
         return Rejected(None, str(exc))
     msg_id = data.get("id") if _valid_id(data.get("id")) else None
+    text = _text_problems(raw, data) if isinstance(raw, str) else []
+    if text:  # before anything else: other reasons quote the given values, and must be sendable
+        return Rejected(msg_id, "; ".join(text))
     try:
         name = subschema(data)
     except ValueError as exc:
@@ -144,6 +232,20 @@ def parse(raw: str | bytes) -> Parsed:
     if name == "hello":
         return Hello(msg_id, data.get("token"))
     return Accepted(msg_id, (_event(name, data),), data["type"])
+
+
+@cache
+def warm_up() -> None:
+    """Parse a valid example of every message kind and a bad one, once per process.
+
+    Why: the first message of each kind would otherwise pay for building its validator and for the
+    imports its checks need (devices, layouts, Pillow), tens of milliseconds in all; the server calls
+    this before it listens, so a client's first message costs what its hundredth does.
+    """
+    for _, example in p.client_examples():
+        parse(json.dumps(example))
+    for bad in ('{"type": "notify", "id": 0, "app": 1, "extra": true}', '{"type": "say", "text": "\\u0000"}'):
+        parse(bad)
 
 
 def _event(name: str, data: dict[str, Any]) -> ev.Event:
@@ -180,22 +282,16 @@ def _beyond_schema(name: str, data: dict[str, Any]) -> list[str]:
         names = available()
         if data["name"] not in names:
             return [f"unknown device {data['name']!r} (available: {', '.join(names)})" + p.suggest(data["name"], names)]
-    elif name == "set_layout":
-        from hud.layout import load_layout
-        from hud.schema import ConfigError
-
-        try:
-            load_layout(data["path"])
-        except ConfigError as exc:
-            return [f"cannot load layout {data['path']!r}: " + "; ".join(str(x) for x in exc.problems)]
-        except (OSError, ValueError) as exc:
-            return [f"cannot load layout {data['path']!r}: {exc}"]
+    # set_layout's file is not touched here: this runs on the server's asyncio thread, which must
+    # never wait on a file. The push bridge resolves it under the roots policy (hud.roots) and loads
+    # it in a worker; a refusal comes from there, as the message's one reply.
     elif name == "show_bitmap":
         return _bitmap_problems(data["data"])
     return []
 
 
 def _bitmap_problems(text: str) -> list[str]:
+    """Why the base64 PNG in 'data' cannot be shown, or nothing: decoded completely, as the card widget will."""
     try:
         png = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -205,16 +301,35 @@ def _bitmap_problems(text: str) -> list[str]:
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     found = []
     max_w, max_h = p.BITMAP_MAX_SIZE
-    if width > max_w or height > max_h:
+    if not width or not height:
+        found.append(f"'data' is a {width} x {height} PNG; an image needs at least one pixel")
+    elif width > max_w or height > max_h:
         found.append(f"'data' is a {width} x {height} PNG; the limit is {max_w} x {max_h}")
     if len(png) > p.BITMAP_MAX_BYTES:
         found.append(f"'data' is {len(png)} bytes of PNG; the limit is {p.BITMAP_MAX_BYTES}")
     if not found:
-        from PIL import Image
-
-        try:
-            with Image.open(io.BytesIO(png)) as image:
-                image.verify()
-        except Exception as exc:  # Pillow raises several types for broken files
-            found.append(f"'data' is a broken PNG: {exc}")
+        problem = _decode_png(png, (width, height))
+        if problem is not None:
+            found.append(problem)
     return found
+
+
+def _decode_png(png: bytes, size: tuple[int, int]) -> str | None:
+    """Decode every pixel (as `hud.widgets.card.bitmap` does: open, convert to grey), or say why not.
+
+    Why completely: a PNG whose header and checksums are fine may still hold broken compressed data,
+    which only shows when the pixels are decoded, and then in the frame loop. The size was checked
+    against the cap from the header before this, and is checked again against what the decoder
+    reads, so no decompression bomb is ever expanded.
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(png), formats=("PNG",)) as image:
+            if image.size != size or image.width * image.height > p.BITMAP_MAX_PIXELS:
+                return f"'data' is a broken PNG: its header says {size[0]} x {size[1]}, the decoder read {image.size}"
+            image.load()
+            image.convert("L")
+    except Exception as exc:  # Pillow raises many types for broken files (OSError, SyntaxError, zlib.error, ...)
+        return f"'data' is a broken PNG: {exc or type(exc).__name__}"
+    return None

@@ -29,6 +29,8 @@ MAX_BYTES = 65536
 #: The largest bitmap card: Even G2's panel, and MentraOS's bitmap budget.
 BITMAP_MAX_SIZE = (576, 288)
 BITMAP_MAX_BYTES = 100 * 1024
+#: The most pixels a bitmap may decode to (the decoder's cap against decompression bombs).
+BITMAP_MAX_PIXELS = BITMAP_MAX_SIZE[0] * BITMAP_MAX_SIZE[1]
 
 
 def _dispatch(union: dict[str, Any], key: str) -> dict[str, str]:
@@ -48,6 +50,15 @@ GLASSES_TYPES: dict[str, str] = _dispatch(DEFS["glasses_message"], "type")
 SUBTYPES: dict[str, tuple[str, dict[str, str]]] = {
     t: (key, _dispatch(DEFS[t], key)) for t, key in (("pay", "step"), ("caption", "mode"), ("show", "layout"))
 }
+
+#: Every subschema a client message may match, in the schema's order (`hello`, `notify`, ..., `show_bitmap`).
+CLIENT_LEAVES: tuple[str, ...] = (*(sub for kind, sub in CLIENT_TYPES.items() if kind not in SUBTYPES),
+                                   *(sub for _, table in SUBTYPES.values() for sub in table.values()))
+
+
+def client_examples() -> list[tuple[str, dict[str, Any]]]:
+    """(subschema, example) for every example of every client message kind: valid messages of each kind."""
+    return [(name, example) for name in CLIENT_LEAVES for example in DEFS[name].get("examples", [])]
 
 
 #: Keywords that only document: the validator would visit them for every message, to do nothing.
@@ -115,7 +126,8 @@ _EXPECTED = {"number": "a number", "integer": "an integer", "string": "a string"
              "object": "an object", "array": "an array", "null": "null"}
 
 
-def _where(path: Iterable[Any]) -> str:
+def where(path: Iterable[Any]) -> str:
+    """A field's path as errors name it: 'title', 'layout.text', 'items[2]'; 'the message' for the root."""
     parts = list(path)
     if not parts:
         return "the message"
@@ -133,7 +145,9 @@ class _Format(dict[str, Any]):
 def _words(error: ValidationError) -> list[str]:
     """One failed keyword as sentences (`required` may name several fields)."""
     schema = error.schema if isinstance(error.schema, Mapping) else {}
-    instance, where, value = error.instance, _where(error.absolute_path), error.validator_value
+    instance: Any = error.instance
+    value: Any = error.validator_value  # typed `Any | Unset`: set on every error iter_errors yields
+    at = where(error.absolute_path)
     custom = schema.get("errorMessage")
     if custom:
         context = _Format(instance if isinstance(instance, dict) else {})
@@ -142,35 +156,36 @@ def _words(error: ValidationError) -> list[str]:
     kind = error.validator
     if kind == "type":
         types = [value] if isinstance(value, str) else list(value)
-        return [f"{where} must be {' or '.join(_EXPECTED.get(t, t) for t in types)}, got {describe(instance)}"]
+        return [f"{at} must be {' or '.join(_EXPECTED.get(t, t) for t in types)}, got {describe(instance)}"]
     if kind == "required":
         title = schema.get("title", "message")
         return [f"missing required field {name!r} for '{title}'" for name in value if name not in instance]
     if kind in ("minimum", "maximum"):
-        lo, hi = schema.get("minimum"), schema.get("maximum")
+        lo: Any = schema.get("minimum")
+        hi: Any = schema.get("maximum")
         bounds = (f"between {_number(lo)} and {_number(hi)}" if lo is not None and hi is not None
                   else f"at least {_number(lo)}" if lo is not None else f"at most {_number(hi)}")
-        return [f"{where} must be {bounds}, got {_number(instance)}"]
+        return [f"{at} must be {bounds}, got {_number(instance)}"]
     if kind == "maxLength":
-        return [f"{where} is {len(instance)} characters long; at most {value} allowed"]
+        return [f"{at} is {len(instance)} characters long; at most {value} allowed"]
     if kind == "minLength":
-        return [f"{where} must not be empty" if value == 1 else f"{where} must be at least {value} characters long"]
+        return [f"{at} must not be empty" if value == 1 else f"{at} must be at least {value} characters long"]
     if kind == "enum":
         choices = ", ".join(str(c) for c in value)
         hint = suggest(instance, [str(c) for c in value]) if isinstance(instance, str) else ""
-        return [f"{where} must be one of: {choices}, got {describe(instance)}{hint}"]
+        return [f"{at} must be one of: {choices}, got {describe(instance)}{hint}"]
     if kind == "const":
-        return [f"{where} must be {json.dumps(value)}, got {describe(instance)}"]
+        return [f"{at} must be {json.dumps(value)}, got {describe(instance)}"]
     if kind == "pattern":
-        return [f"{where} must match {value}, got {describe(instance)}"]
+        return [f"{at} must match {value}, got {describe(instance)}"]
     if kind == "additionalProperties":
         known = [k for k, v in schema.get("properties", {}).items() if k != "type" and "const" not in v]
         title = schema.get("title", "message")
         return [f"unknown field {extra!r} for '{title}' (its fields: {', '.join(known)})" + suggest(extra, known)
                 for extra in instance if extra not in schema.get("properties", {})]
     if kind == "maxItems":
-        return [f"{where} has {len(instance)} items; at most {value} allowed"]
-    return [f"{where}: {error.message}"]
+        return [f"{at} has {len(instance)} items; at most {value} allowed"]
+    return [f"{at}: {error.message}"]
 
 
 def problems(instance: Any, name: str) -> list[str]:

@@ -5,18 +5,36 @@ wait on the network, and the network must not wait on a frame. The two meet in t
 an inbox of validated messages the frame loop drains once per frame (`drain`), and an outbox of
 replies and broadcasts the server thread sends (`reply`, `broadcast`, callable from any thread).
 
+Every client message gets exactly one reply (ack or error), also when it is refused for its size,
+for authentication or because the server is busy; the only frames closed without a reply are those
+over `TRANSPORT_MAX_BYTES`, which the server does not read.
+
 Limits, each with a clear answer rather than a silent drop:
-    message size   64 kB, the library's `max_size`: a larger frame closes the connection with 1009
-                   (message too big) and the server carries on
+    message size   64 kB (`protocol.MAX_BYTES`): a larger message, up to 256 kB (`TRANSPORT_MAX_BYTES`),
+                   gets the error "message is N bytes; the limit is 65536", then the connection is
+                   closed with 1009 (message too big); a frame over 256 kB is closed with 1009 at once,
+                   unread (the transport's own limit, so a client cannot make the server buffer megabytes)
     inbox          `inbox_size` validated messages waiting for a frame; beyond it: error "busy: ..."
     fairness       after `intake_per_frame` messages the server waits for the frame loop's next drain
                    before reading more (TCP slows the sender; nothing is dropped), so a flood cannot
                    starve the frame loop of the interpreter lock; if no drain comes within
                    `frame_wait` s the loop is stalled and the server reads on, up to the inbox's limit
-    clients        `max_clients` connections; beyond it: close 1013 (try again later)
+    clients        `max_clients` connections (32); beyond it: close 1013 (try again later)
+    saying hello   a client must say hello within `hello_timeout` s (10) of connecting: with a token, a
+                   hello with it; without one, its first valid message of any kind (hello, or anything
+                   that is acknowledged: a client that only listens sends hello). Else it gets an error
+                   and close 1008. At most `max_waiting` connections (8) may be waiting to say hello;
+                   beyond it: close 1013, so idle sockets cannot take every client slot
     unread replies `reply_backlog` per client; a client that stops reading is closed with 1013
     auth           a token is required to listen beyond loopback; with a token the first message
                    must be hello with it, else error and close 1008 (policy violation)
+    web pages      a handshake with an Origin header (a browser's: any web page can open a WebSocket
+                   to 127.0.0.1) is refused with HTTP 403 unless that origin is in `allowed_origins`
+                   (`--allow-origin`); programs send no Origin and are not affected
+    host names     the Host header must name this server (HTTP 403 otherwise), against DNS rebinding
+                   (a web site's own name pointed at 127.0.0.1): on loopback only localhost, 127.x.x.x
+                   and [::1]; elsewhere also the address listened on (on every interface: any IP
+                   address and this machine's host name), each with any port
 """
 
 from __future__ import annotations
@@ -26,24 +44,37 @@ import contextlib
 import hmac
 import ipaddress
 import json
+import logging
+import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, NamedTuple
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
+from websockets.http11 import Request, Response
 
 from hud import events as ev
-from hud.push.messages import Accepted, Hello, Id, Rejected, parse
+from hud.push.messages import Accepted, Hello, Id, Rejected, parse, warm_up
 from hud.push.protocol import MAX_BYTES
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 DEFAULT_INBOX = 4096
 DEFAULT_MAX_CLIENTS = 32
+#: Connections that have not said hello yet, at most (a share of `max_clients`, never all of it).
+DEFAULT_MAX_WAITING = 8
+DEFAULT_HELLO_TIMEOUT = 10.0
 DEFAULT_REPLY_BACKLOG = 8192
+#: The largest frame the server reads: four times the message limit, so a message somewhat too big
+#: (a bitmap a little over) is answered with its size and the limit before the close. Larger frames
+#: are closed unread: with 64 frames buffered per connection, memory stays at most 16 MB a client.
+TRANSPORT_MAX_BYTES = 4 * MAX_BYTES
+_LOG = logging.getLogger("hud.push")
 #: 128 messages a frame is 7,680 a second at 60 fps, and at about 80 us each (receive, validate,
 #: acknowledge) leaves most of a 16.7 ms frame to the frame loop. None: no fairness wait.
 DEFAULT_INTAKE_PER_FRAME = 128
@@ -70,12 +101,22 @@ class Incoming(NamedTuple):
     received: float
 
 
+@dataclass(frozen=True)
+class _Close:
+    """Queued after a client's last reply: the writer closes the connection once that reply is sent."""
+
+    code: int
+    reason: str
+
+
 @dataclass
 class _Peer:
     conn: ServerConnection
-    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[str | _Close] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
     closing: bool = False
+    greeted: bool = False  # has said hello (with a token: authenticated), see `hello_timeout`
+    quiet_timer: asyncio.TimerHandle | None = None
 
 
 def is_loopback(host: str | None) -> bool:
@@ -90,8 +131,67 @@ def is_loopback(host: str | None) -> bool:
         return False  # a host name may resolve anywhere
 
 
+def _host_name(header: str) -> str | None:
+    """The host of a Host header, lower-case, without port or IPv6 brackets; None when malformed."""
+    host, port = header.strip().lower(), ""
+    if host.startswith("["):
+        end = host.find("]")
+        if end < 0:
+            return None
+        host, port = host[1:end], host[end + 1:]
+        if port and not port.startswith(":"):
+            return None
+        port = port[1:]
+    elif host.count(":") == 1:
+        host, port = host.split(":")
+    elif ":" in host:
+        return None  # an IPv6 address must be in brackets
+    if (port and not port.isdigit()) or not host:
+        return None
+    return host
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def wire(message: dict[str, Any] | str) -> str:
+    """A message as it goes out: JSON text that can always be encoded as UTF-8.
+
+    Why: a string holding a lone surrogate (from JSON's "\\ud800") cannot be sent; one such message
+    must never stop a client's replies or every new client's first message. The edge refuses such
+    text, so this is the last line: JSON escapes the surrogate instead (valid JSON, pure ASCII).
+    """
+    text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return json.dumps(json.loads(text) if isinstance(message, str) else message)
+        except ValueError:  # not JSON: replace what cannot be sent
+            return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def _error(msg_id: Id, reason: str) -> str:
-    return json.dumps({"type": "error", "id": msg_id, "reason": reason}, ensure_ascii=False)
+    return wire({"type": "error", "id": msg_id, "reason": reason})
+
+
+def _oversize(raw: str | bytes) -> int | None:
+    """The frame's size in bytes when it is over the message limit, else None (cheap for small frames)."""
+    if isinstance(raw, str):
+        if len(raw) * 4 <= MAX_BYTES:
+            return None
+        size = len(raw.encode("utf-8", "surrogatepass"))
+    else:
+        size = len(raw)
+    return size if size > MAX_BYTES else None
 
 
 class PushServer:
@@ -99,7 +199,8 @@ class PushServer:
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None, *,
                  inbox_size: int = DEFAULT_INBOX, max_clients: int = DEFAULT_MAX_CLIENTS,
-                 reply_backlog: int = DEFAULT_REPLY_BACKLOG, hello_timeout: float = 10.0,
+                 max_waiting: int = DEFAULT_MAX_WAITING, reply_backlog: int = DEFAULT_REPLY_BACKLOG,
+                 hello_timeout: float = DEFAULT_HELLO_TIMEOUT, allowed_origins: Iterable[str] = (),
                  intake_per_frame: int | None = DEFAULT_INTAKE_PER_FRAME, frame_wait: float = 0.1,
                  close_timeout: float = 2.0) -> None:
         if token is not None and not token:
@@ -110,7 +211,8 @@ class PushServer:
                 f"could drive the display and read what it shows. Set a token (clients then send "
                 f'{{"type": "hello", "token": ...}} first) or listen on 127.0.0.1')
         self.host, self.token = host, token
-        self.inbox_size, self.max_clients = inbox_size, max_clients
+        self.allowed_origins = frozenset(allowed_origins)
+        self.inbox_size, self.max_clients, self.max_waiting = inbox_size, max_clients, max_waiting
         self.reply_backlog, self.hello_timeout = reply_backlog, hello_timeout
         self.intake_per_frame, self.frame_wait = intake_per_frame, frame_wait
         self.close_timeout = close_timeout  # how long a closing handshake may take (a stalled client's)
@@ -124,6 +226,8 @@ class PushServer:
         self._wake_pending = False
         self._retained: str | None = None
         self._peers: dict[Client, _Peer] = {}  # the server thread's only
+        self._connections = 0  # accepted connections, greeted or not (the server thread's)
+        self._waiting_hello = 0  # of which not greeted yet
         self._numbers = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
@@ -135,6 +239,8 @@ class PushServer:
         self.refused = 0  # messages answered with an error by the server (invalid, busy, auth)
         self.busy = 0  # of which refused because the inbox was full
         self.slow_closed = 0  # clients closed because they stopped reading their replies
+        self.quiet_closed = 0  # clients closed because they did not say hello in time
+        self.forbidden = 0  # handshakes refused with 403 (foreign Origin or Host)
 
     # -- life ----------------------------------------------------------------------------------
     def start(self, timeout: float = 5.0) -> PushServer:
@@ -176,7 +282,13 @@ class PushServer:
 
     @property
     def clients(self) -> int:
-        return len(self._peers)
+        """Open connections, also those that have not said hello yet."""
+        return self._connections
+
+    @property
+    def waiting_hello(self) -> int:
+        """Connections that have not said hello yet (at most `max_waiting`)."""
+        return self._waiting_hello
 
     @property
     def waiting(self) -> int:
@@ -204,11 +316,10 @@ class PushServer:
 
     def retain(self, message: dict[str, Any] | str | None) -> None:
         """The message each client receives when it joins (the latest `display`), so none starts blind."""
-        self._retained = message if message is None or isinstance(message, str) else json.dumps(
-            message, ensure_ascii=False)
+        self._retained = None if message is None else wire(message)
 
     def _post(self, client: Client | None, message: dict[str, Any] | str) -> None:
-        text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
+        text = wire(message)
         loop = self._loop
         if loop is None or loop.is_closed():
             raise PushServerError("the push server is not running")
@@ -223,6 +334,7 @@ class PushServer:
     # -- the server thread ---------------------------------------------------------------------
     def _run(self) -> None:
         try:
+            warm_up()  # here, in the server's thread: the first message then costs what the hundredth does
             asyncio.run(self._main())
         except BaseException as exc:  # reported by start(); after start, a crash ends the thread
             self._failure = exc
@@ -234,8 +346,9 @@ class PushServer:
         self._stopping = asyncio.Event()
         self._drained = asyncio.Event()
         # compression=None: loopback traffic gains nothing from deflate, and it costs CPU per message.
-        async with serve(self._serve, self.host, self._port, max_size=MAX_BYTES, compression=None,
-                         max_queue=64, close_timeout=self.close_timeout) as server:
+        async with serve(self._serve, self.host, self._port, max_size=TRANSPORT_MAX_BYTES, compression=None,
+                         max_queue=64, close_timeout=self.close_timeout,
+                         process_request=self._check_handshake) as server:
             self._port = next(iter(server.sockets)).getsockname()[1]
             self._ready.set()
             await self._stopping.wait()
@@ -266,8 +379,8 @@ class PushServer:
             if client is None:
                 for peer in list(self._peers.values()):
                     self._send(peer, text)
-            elif (peer := self._peers.get(client)) is not None:
-                self._send(peer, text)
+            elif (target := self._peers.get(client)) is not None:
+                self._send(target, text)
 
     def _send(self, peer: _Peer, text: str) -> None:
         if peer.closing:
@@ -280,24 +393,88 @@ class PushServer:
             return
         peer.queue.put_nowait(text)
 
+    def _send_then_close(self, peer: _Peer, text: str, code: int, reason: str) -> None:
+        """A last reply, then the close (in that order: the writer sends what was queued before)."""
+        if peer.closing:
+            return
+        peer.queue.put_nowait(text)
+        peer.queue.put_nowait(_Close(code, reason))
+        peer.closing = True
+
     async def _write(self, peer: _Peer) -> None:
         try:
             while True:
-                await peer.conn.send(await peer.queue.get())
+                item = await peer.queue.get()
+                if isinstance(item, _Close):
+                    await peer.conn.close(item.code, item.reason)
+                    return
+                try:
+                    await peer.conn.send(item)
+                except ConnectionClosed:
+                    raise
+                except Exception:  # one message that cannot be sent must not end this client's replies
+                    _LOG.exception("push: a message to a client could not be sent: %.200r", item)
         except ConnectionClosed:
             pass
 
+    # -- the handshake: who may connect --------------------------------------------------------
+    def _check_handshake(self, conn: ServerConnection, request: Request) -> Response | None:
+        """Refuse (HTTP 403, one line saying why) a web page's handshake or one for another host name."""
+        reason = self._handshake_problem(request.headers.get_all("Host"), request.headers.get_all("Origin"))
+        if reason is None:
+            return None
+        self.forbidden += 1
+        return conn.respond(HTTPStatus.FORBIDDEN, reason + "\n")
+
+    def _handshake_problem(self, hosts: list[str], origins: list[str]) -> str | None:
+        if len(hosts) != 1:
+            return "a WebSocket handshake needs exactly one Host header"
+        host = _host_name(hosts[0])
+        if host is None or not self._host_ok(host):
+            return (f"Host {hosts[0][:100]!r} is not this push server's name (on loopback: localhost, 127.0.0.1 "
+                    f"or [::1]); refused against DNS rebinding")
+        if len(origins) > 1:
+            return "a WebSocket handshake may carry one Origin header at most"
+        if origins and origins[0] not in self.allowed_origins:
+            return (f"Origin {origins[0][:100]!r} is not allowed: web pages may not drive the glasses unless "
+                    f"hud is started with --allow-origin for them")
+        return None
+
+    def _host_ok(self, host: str) -> bool:
+        """Whether a Host header's host names this server (see the module's docstring)."""
+        if host == "localhost" or (_is_ip(host) and ipaddress.ip_address(host).is_loopback):
+            return True
+        if is_loopback(self.host):
+            return False
+        listening = self.host.strip("[]").lower()
+        if host == listening:
+            return True
+        if listening in ("", "0.0.0.0", "::"):  # every interface: any address of this machine, by number or name
+            return _is_ip(host) or host in {socket.gethostname().lower(), socket.getfqdn().lower()}
+        return False
+
+    # -- one connection ------------------------------------------------------------------------
     async def _serve(self, conn: ServerConnection) -> None:
-        if len(self._peers) >= self.max_clients:
+        if self._waiting_hello >= self.max_waiting:
+            await conn.close(CloseCode.TRY_AGAIN_LATER,
+                             f"too many connections waiting to say hello (at most {self.max_waiting})")
+            return
+        if self._connections >= self.max_clients:
             await conn.close(CloseCode.TRY_AGAIN_LATER, f"too many clients (at most {self.max_clients})")
             return
         self._numbers += 1
         address = conn.remote_address
         client = Client(self._numbers, f"{address[0]}:{address[1]}" if address else "?")
         peer = _Peer(conn)
+        self._connections += 1
+        self._waiting_hello += 1
         try:
-            if self.token is not None and not await self._authenticate(conn):
-                return
+            if self.token is not None:
+                if not await self._authenticate(conn):
+                    return
+                self._greet(peer)
+            else:
+                peer.quiet_timer = asyncio.get_running_loop().call_later(self.hello_timeout, self._too_quiet, peer)
             self._peers[client] = peer
             peer.writer = asyncio.get_running_loop().create_task(self._write(peer))
             if self._retained is not None:
@@ -306,22 +483,58 @@ class PushServer:
                 await self._fair_turn()
                 self._since_drain += 1
                 self._receive(client, peer, raw)
+                if peer.closing:
+                    break
         except ConnectionClosed:
             pass  # gone, also mid-message: its half frame is discarded with it
         finally:
             self._peers.pop(client, None)
-            if peer.writer is not None:
-                peer.writer.cancel()
+            self._connections -= 1
+            if not peer.greeted:
+                self._waiting_hello -= 1
+            if peer.quiet_timer is not None:
+                peer.quiet_timer.cancel()
+            await self._finish_writing(peer)
+
+    async def _finish_writing(self, peer: _Peer) -> None:
+        """Let the writer send a last reply and its close; a client that does not read is cut off."""
+        writer = peer.writer
+        if writer is None or writer.done():
+            return
+        if peer.closing:
+            await asyncio.wait({writer}, timeout=self.close_timeout + 1.0)
+        writer.cancel()
+
+    def _greet(self, peer: _Peer) -> None:
+        """The client has said hello: it no longer counts against `max_waiting` nor `hello_timeout`."""
+        if not peer.greeted:
+            peer.greeted = True
+            self._waiting_hello -= 1
+            if peer.quiet_timer is not None:
+                peer.quiet_timer.cancel()
+
+    def _too_quiet(self, peer: _Peer) -> None:
+        if peer.greeted or peer.closing:
+            return
+        self.quiet_closed += 1
+        reason = (f"no hello within {self.hello_timeout:g} s: a client sends hello (or any valid message) "
+                  f"first, also one that only listens")
+        self._send_then_close(peer, _error(None, reason), CloseCode.POLICY_VIOLATION,
+                              f"no hello within {self.hello_timeout:g} s")
 
     async def _authenticate(self, conn: ServerConnection) -> bool:
         try:
             raw = await asyncio.wait_for(conn.recv(), self.hello_timeout)
         except TimeoutError:
+            self.quiet_closed += 1
             await self._refuse(conn, None, f"authentication required: no hello within {self.hello_timeout:g} s")
             return False
-        parsed = parse(raw)
+        if (size := _oversize(raw)) is not None:
+            await self._refuse(conn, None, _size_reason(size), CloseCode.MESSAGE_TOO_BIG, _size_reason(size))
+            return False
+        parsed = self._parse(raw)
         if isinstance(parsed, Hello) and self._token_ok(parsed.token):
-            await conn.send(json.dumps({"type": "ack", "id": parsed.id, "coalesced": 0, "applied_at": None}))
+            await conn.send(_ack(parsed.id))
             return True
         if isinstance(parsed, Hello):
             reason = "wrong token" if parsed.token is not None else "hello needs the glasses' token"
@@ -337,16 +550,33 @@ class PushServer:
             return True
         return token is not None and hmac.compare_digest(token.encode(), self.token.encode())
 
-    async def _refuse(self, conn: ServerConnection, msg_id: Id, reason: str) -> None:
+    async def _refuse(self, conn: ServerConnection, msg_id: Id, reason: str,
+                      code: int = CloseCode.POLICY_VIOLATION, close_reason: str = "authentication failed") -> None:
         self.refused += 1
         try:
             await conn.send(_error(msg_id, reason))
         finally:
-            await conn.close(CloseCode.POLICY_VIOLATION, "authentication failed")
+            await conn.close(code, close_reason)
+
+    def _parse(self, raw: str | bytes) -> Accepted | Hello | Rejected:
+        """`parse`, which raises nothing by design; if it ever did, the message still gets its one reply."""
+        try:
+            return parse(raw)
+        except Exception as exc:
+            _LOG.exception("push: checking a message failed")
+            return Rejected(None, f"internal error while checking this message ({type(exc).__name__}); "
+                                  f"it was not applied")
 
     def _receive(self, client: Client, peer: _Peer, raw: str | bytes) -> None:
-        parsed = parse(raw)
+        """Exactly one reply for every message: queued for the frame loop (which acks it), or an error now."""
+        if (size := _oversize(raw)) is not None:
+            self.refused += 1
+            self._send_then_close(peer, _error(None, _size_reason(size)), CloseCode.MESSAGE_TOO_BIG,
+                                  _size_reason(size))
+            return
+        parsed = self._parse(raw)
         if isinstance(parsed, Accepted):
+            self._greet(peer)  # valid, even when busy below: the client is there
             with self._lock:
                 full = len(self._inbox) >= self.inbox_size
                 if not full:
@@ -360,8 +590,18 @@ class PushServer:
             parsed = Rejected(parsed.id, reason)
         elif isinstance(parsed, Hello):
             if self._token_ok(parsed.token):
-                self._send(peer, json.dumps({"type": "ack", "id": parsed.id, "coalesced": 0, "applied_at": None}))
+                self._greet(peer)
+                self._send(peer, _ack(parsed.id))
                 return
             parsed = Rejected(parsed.id, "wrong token")
         self.refused += 1
         self._send(peer, _error(parsed.id, parsed.reason))
+
+
+def _ack(msg_id: Id) -> str:
+    """The reply to hello, answered by the server itself (nothing is applied: `applied_at` is null)."""
+    return wire({"type": "ack", "id": msg_id, "coalesced": 0, "applied_at": None})
+
+
+def _size_reason(size: int) -> str:
+    return f"message is {size} bytes; the limit is {MAX_BYTES}"
