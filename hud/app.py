@@ -337,16 +337,17 @@ class DemoWindow:
 
 
 def run_window(options: Options, seconds: float | None = None, network: str = "typical",
-               server: PushServer | None = None) -> int:
+               server: PushServer | None = None, allow: tuple[Path, ...] = ()) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run."""
     pygame.display.init()
     device_file = options.device if str(options.device or "").endswith((".yaml", ".yml")) else None
-    return run_session_window(Session.open(options), seconds, network, server, device_file, watch=True)
+    return run_session_window(Session.open(options), seconds, network, server, device_file, watch=True,
+                              allow=allow)
 
 
 def run_session_window(session: Session, seconds: float | None = None, network: str = "typical",
                        server: PushServer | None = None, device_file: str | None = None,
-                       watch: bool = False) -> int:
+                       watch: bool = False, allow: tuple[Path, ...] = ()) -> int:
     """The window loop; `watch` hot-reloads edits (off for replays, whose timeline is the recording)."""
     """The window loop around an open session (a scenario's or a replayed recording's)."""
     pygame.display.init()
@@ -357,7 +358,7 @@ def run_session_window(session: Session, seconds: float | None = None, network: 
     if server is not None:
         from hud.push.bridge import PushBridge
 
-        demo.bridge = PushBridge(server)
+        demo.bridge = PushBridge(server, allow=allow)  # allow: --allow folders for pushed files
     if watch:
         demo.hot = HotReload(lambda: session_files(demo.session, device_file))
     ticker = pygame.time.Clock()
@@ -376,6 +377,8 @@ def run_session_window(session: Session, seconds: float | None = None, network: 
                 break
     finally:
         demo.session.close()
+        if demo.bridge is not None:
+            demo.bridge.close()
         pygame.display.quit()
         use_exact_scaling(True)
     return 0

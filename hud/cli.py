@@ -36,6 +36,13 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _folder(text: str) -> Path:
+    """An --allow folder: it must exist now, so a typo does not silently allow nothing."""
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder")
+    return Path(text)
+
+
 def _stages(text: str) -> frozenset[str]:
     try:
         return parse_stages(text)
@@ -87,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "address requires --token)")
     parser.add_argument("--port", type=int, default=8765, help="push API port (default 8765)")
     parser.add_argument("--token", help="push API shared secret: clients must send it in a 'hello' first")
+    parser.add_argument("--allow", action="append", default=[], type=_folder, metavar="DIR",
+                        help="push API: a folder whose files pushed messages may name (set_layout), besides "
+                        "layouts/, assets/ and the scenario's folder; repeatable")
     parser.add_argument("--record-events", metavar="FILE.jsonl",
                         help="log every event (scripted, pushed, typed, gesture) with its clock time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -249,7 +259,7 @@ def cmd_headless(args: argparse.Namespace) -> int:
     if server is not None:
         from hud.push.bridge import PushBridge
 
-        bridge = PushBridge(server)
+        bridge = PushBridge(server, allow=tuple(args.allow))
     start = time.perf_counter()
     frame = None
     try:
@@ -264,6 +274,8 @@ def cmd_headless(args: argparse.Namespace) -> int:
             save_image(frame, args.out)
     finally:
         session.close()
+        if bridge is not None:
+            bridge.close()
         if server is not None:
             server.stop()
     took = time.perf_counter() - start
@@ -279,7 +291,7 @@ def cmd_window(args: argparse.Namespace) -> int:
     server = _server(args)
     try:
         return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network,
-                          server=server)
+                          server=server, allow=tuple(args.allow))
     finally:
         if server is not None:
             server.stop()

@@ -9,6 +9,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from hud import paths
@@ -28,11 +29,11 @@ class Glasses:
     the loop's thread, through `call()`.
     """
 
-    def __init__(self, interval: float = 0.3, **server_options: Any) -> None:
+    def __init__(self, interval: float = 0.3, allow: tuple[Path, ...] = (), **server_options: Any) -> None:
         self.session = Session.open(Options(scenario=paths.SCENARIOS / "empty.yaml", background="scene",
                                             view=(320, 180)))
         self.server = PushServer("127.0.0.1", 0, **server_options).start()
-        self.bridge = PushBridge(self.server, Throttle(interval))
+        self.bridge = PushBridge(self.server, Throttle(interval), allow=allow)
         self._calls: queue.Queue[tuple[Callable[[Session], Any], queue.Queue[Any]]] = queue.Queue()
         self._stop = threading.Event()
         self.failure: BaseException | None = None
@@ -69,6 +70,7 @@ class Glasses:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(5)
+        self.bridge.close()
         self.server.stop()
         self.session.close()
         if self.failure is not None:
