@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hud import events as ev
+
 TEST = '''
 import pytest
 from hud import events as ev
@@ -83,3 +85,34 @@ def test_works_under_xdist(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*hud snapshots: 1 passed, 1 failed*"])
     assert "test_cards.py::test_card" in (pytester.path / "build" / "hud-snapshots" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(("message", "names"), [
+    ({"event": "show", "layout": "text_wal", "text": "Gate B12"}, ["layout", "text_wal", "did you mean 'text_wall'"]),
+    ({"event": "gesture", "kind": "tapp"}, ["'kind'", "tapp", "did you mean 'tap'"]),
+    ({"event": "navigate", "maneuver": "left", "distance": "far"}, ["'distance' must be a number", "far"]),
+    ({"type": "notify", "app": "Chat"}, ["missing required field 'title'"]),
+    ({"event": "notify", "app": "Chat", "title": "Hi", "duration": float("nan")}, ["NaN"]),
+    ({"event": "say", "text": {1, 2}}, ["not a JSON message"]),
+])
+def test_fixture_push_validates_dicts_like_the_push_api(hud, message, names) -> None:
+    from hud.testing import PushRejected
+
+    hud.load(scenario="empty.yaml")
+    with pytest.raises(PushRejected) as caught:
+        hud.push(message)
+    for name in names:
+        assert name in str(caught.value)
+    assert isinstance(caught.value, ValueError) and caught.value.message == message
+
+
+def test_fixture_push_takes_both_forms_and_event_dicts(hud) -> None:
+    hud.load(scenario="empty.yaml")
+    hud.push({"event": "notify", "app": "Chat", "title": "Lin Wei"})
+    hud.push({"type": "caption", "mode": "answer", "text": "On my way", "cps": 100})
+    hud.push(ev.Navigate(maneuver="left", distance=120.0).to_dict())  # null 'exit' is its default
+    hud.push({"event": "pay_detect", "merchant": "Cafe", "amount": 18})
+    hud.advance(0.5)
+    state = hud.state
+    assert state.notes.current is not None and state.caption.mode == "answering"
+    assert state.nav is not None and state.nav.distance == 120.0 and state.pay is not None
