@@ -58,6 +58,9 @@ GESTURE_KEYS = {pygame.K_RETURN: "tap", pygame.K_KP_ENTER: "tap", pygame.K_BACKS
                 pygame.K_2: "double_tap", pygame.K_RIGHTBRACKET: "swipe_forward",
                 pygame.K_LEFTBRACKET: "swipe_back"}
 CHROME = (200, 200, 200)
+# In the panel view the chrome gets bands of its own above and below the panel: the panel's top
+# edge is its status bar (the clock), and the badge drawn over it hid the clock.
+CHROME_BAND = 30
 
 
 @dataclass
@@ -219,7 +222,10 @@ class DemoWindow:
         started = time.perf_counter()
         frame = self.session.render(self.view)
         self.times.append((time.perf_counter() - started) * 1000)
-        target = fit(frame.get_size(), window.get_size())
+        area = window.get_rect()
+        if self.view == "panel" and area.height > 4 * CHROME_BAND:
+            area = area.inflate(0, -2 * CHROME_BAND)
+        target = fit(frame.get_size(), area.size).move(area.topleft)
         self._frame = target
         window.fill((0, 0, 0))
         if target.size == frame.get_size():
@@ -266,7 +272,8 @@ class DemoWindow:
         line = (f"render {times[len(times) // 2]:.1f} ms median, {times[-1]:.1f} ms worst "
                 f"(last {len(times)} frames) · {rate:.0f} fps")
         text = self.chrome.render(line, 16, 255)
-        window.blit(text, (frame.right - text.get_width() - 12, frame.y + 12), special_flags=pygame.BLEND_RGB_MAX)
+        top, _ = self._chrome_rows(frame)
+        window.blit(text, (frame.right - text.get_width() - 12, top + 2), special_flags=pygame.BLEND_RGB_MAX)
 
     def _draw_gaze(self, window: pygame.Surface) -> None:
         progress = self.gaze.progress(self.session.now)
@@ -296,10 +303,18 @@ class DemoWindow:
                                       frame.y + round(r.y * scale), round(r.width * scale), round(r.height * scale))
                     pygame.draw.rect(window, (255, 60, 60), box.inflate(4, 4), width=2)
 
+    def _chrome_rows(self, frame: pygame.Rect) -> tuple[int, int]:
+        """Where the top chrome starts and the status line ends: over the view's edges, or in the
+        panel view's bands (draw() reserves them when the window is tall enough)."""
+        if self.view == "panel" and frame.y >= CHROME_BAND:
+            return frame.y - CHROME_BAND + 5, frame.bottom + CHROME_BAND
+        return frame.y + 10, frame.bottom
+
     def _draw_chrome(self, window: pygame.Surface, frame: pygame.Rect) -> None:
         s = self.session
         badge = self.chrome.render(" SIMULATED ", 15, 255, bold=True)
-        box = badge.get_rect(topleft=(frame.x + 10, frame.y + 10)).inflate(6, 4)
+        top, bottom = self._chrome_rows(frame)
+        box = badge.get_rect(topleft=(frame.x + 10, top)).inflate(6, 4)
         pygame.draw.rect(window, (170, 30, 30), box, border_radius=4)
         window.blit(badge, badge.get_rect(center=box.center), special_flags=pygame.BLEND_RGB_MAX)
         state = "paused" if s.clock.paused else "playing"
@@ -317,8 +332,8 @@ class DemoWindow:
         text = self.chrome.render(line, 15, 220)
         strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))
         strip.set_alpha(170)  # a dark strip: the chrome must stay readable over a bright street
-        window.blit(strip, (frame.x + 6, frame.bottom - 30))
-        window.blit(text, (frame.x + 14, frame.bottom - 27), special_flags=pygame.BLEND_RGB_MAX)
+        window.blit(strip, (frame.x + 6, bottom - 30))
+        window.blit(text, (frame.x + 14, bottom - 27), special_flags=pygame.BLEND_RGB_MAX)
         if self.show_help:
             rows = [("Keys", ""), *KEYS]
             h = 28 * len(rows) + 20
