@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "address requires --token)")
     parser.add_argument("--port", type=int, default=8765, help="push API port (default 8765)")
     parser.add_argument("--token", help="push API shared secret: clients must send it in a 'hello' first")
+    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                        help="push API: a web page origin (e.g. http://localhost:3000) whose scripts may connect; "
+                        "handshakes from any other page are refused; repeatable")
     parser.add_argument("--allow", action="append", default=[], type=_folder, metavar="DIR",
                         help="push API: a folder whose files pushed messages may name (set_layout), besides "
                         "layouts/, assets/ and the scenario's folder; repeatable")
@@ -254,6 +257,8 @@ def cmd_headless(args: argparse.Namespace) -> int:
     session = Session.open(_options(args))
     seconds = session.scenario.duration if args.seconds is None else args.seconds
     times = frame_times(seconds, args.fps)
+    if getattr(args, "serve", False):
+        session.render_composite()  # the first frame builds the scene (~1 s): before clients wait on it for acks
     server = _server(args)
     bridge = None
     if server is not None:
@@ -308,7 +313,7 @@ def _server(args: argparse.Namespace):  # -> PushServer | None
         return None
     from hud.push.server import PushServer
 
-    server = PushServer(args.host, args.port, args.token).start()
+    server = PushServer(args.host, args.port, args.token, allowed_origins=args.allow_origin).start()
     print(f"hud: push API on {server.url}" + (" (token required)" if args.token else ""), file=sys.stderr)
     return server
 
