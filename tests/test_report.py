@@ -22,12 +22,12 @@ def lit(h: int = 12, w: int = 20, channels: int = 3) -> np.ndarray:
     return image
 
 
-def failing_check(tmp_path: Path, **kwargs: float) -> tuple[SnapshotChecker, Path]:
+def failing_check(tmp_path: Path, started: float | None = None) -> tuple[SnapshotChecker, Path]:
     golden = write_png(lit(), tmp_path / "golden.png")
     actual = lit()
     actual[0, 0] = (255, 0, 0)
     checker = SnapshotChecker(tmp_path / "report")
-    result = checker.check(actual, golden, name="card", test="tests/test_x.py::test_card", **kwargs)
+    result = checker.check(actual, golden, name="card", test="tests/test_x.py::test_card", started=started)
     assert result.status == "failed"
     return checker, checker.report_dir
 
