@@ -101,6 +101,23 @@ def test_payment_phases(session: Session) -> None:
     assert [m for m in w.changes(session) if m["type"] == "payment"] == []  # the prompt is gone: no phase
 
 
+def test_payment_steps_in_one_frame_are_each_reported_in_order(session: Session) -> None:
+    w = Watcher()
+    w.changes(session)
+    session.push(ev.PayDetect(merchant="Cafe", amount=32, currency="CNY", verify_seconds=5))
+    session.push(ev.PayConfirm(by="tap"))
+    session.push(ev.PayResult(ok=False, reason="declined"))
+    pays = [m for m in w.changes(session) if m["type"] == "payment"]
+    assert [(m["phase"], m["by"], m["reason"], m["at"]) for m in pays] == [
+        ("detected", "", "", 0.0), ("verifying", "tap", "", 0.0), ("failed", "tap", "declined", 0.0)]
+    # Timed transitions between two looks are each reported too, at their own deadlines.
+    session.push(ev.PayDetect(merchant="Cafe", amount=4, currency="CNY", timeout=2, verify_seconds=5))
+    session.advance(3.5)
+    pays = [m for m in w.changes(session) if m["type"] == "payment"]
+    assert [(m["phase"], m["at"]) for m in pays] == [("detected", 0.0), ("awaiting", 1.0), ("timed_out", 3.0)]
+    assert [m for m in w.changes(session) if m["type"] == "payment"] == []
+
+
 def test_cards_and_notifications_in_the_summary(session: Session) -> None:
     png = base64.b64encode(b"\x89PNG" + bytes(96)).decode()
     session.push(ev.ShowCard(layout="bitmap", data=png, view="always_on"))
