@@ -10,8 +10,9 @@ is not thereby allowed to read the disk.
 Roots policy:
     * A pushed path is read only from inside a *root*: the project's `layouts/` and `assets/`, the
       folder of the scenario being played, and every folder named with `--allow DIR` (repeatable).
-    * A relative path is looked for under each root in that order, then under the project folder
-      and the current folder (those two count only where the result lies inside a root).
+    * A relative path is looked for under each root in that order, then under the folder holding
+      layouts/ and assets/ (the clone, or the installed package) and the current folder (those two
+      count only where the result lies inside a root).
     * Containment is decided twice: first on the path as written, with `..` folded away
       lexically (so the answer for a path outside the roots never depends on what exists there),
       then again after resolving symbolic links (so a link inside a root pointing outside is
@@ -101,10 +102,11 @@ def _within(child: str, parent: str) -> bool:
 
 
 def _label(path: str) -> str:
-    """A path as answers show it: relative to the project when inside it, else absolute."""
-    project = str(paths.PROJECT_ROOT)
-    if _within(path, project) and path != project:
-        return os.path.relpath(path, project)
+    """A path as answers show it: relative to the folder holding layouts/ and assets/ when inside
+    it (the clone, or the installed package), else absolute."""
+    bundle = str(paths.BUNDLE)
+    if _within(path, bundle) and path != bundle:
+        return os.path.relpath(path, bundle)
     return path
 
 
@@ -151,7 +153,7 @@ class Roots:
             root = Root.of(folder)
             if root not in roots:
                 roots.append(root)
-        return cls(tuple(roots), (str(paths.PROJECT_ROOT), os.getcwd()))
+        return cls(tuple(roots), (str(paths.BUNDLE), os.getcwd()))
 
     @property
     def labels(self) -> str:
