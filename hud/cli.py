@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--out", metavar="FILE.png", help="with --at: where to write the screenshot")
     replay.add_argument("--view", choices=("composite", "panel", "eyes"), default="composite")
     replay.add_argument("--size", type=_size, default=None, metavar="WxH", help="default: the recording's")
+    replay.add_argument("--background", metavar="SPEC", help="default: the recording's (e.g. scene instead of the "
+                        "camera a window recording was made over)")
 
     push = sub.add_parser("push", help="send messages to a running hud (--serve) and print the replies",
                           description="Send JSON messages (see hud/push/protocol.schema.json) to the push API "
@@ -374,11 +376,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.at is None:
         from hud.app import run_session_window
 
-        return run_session_window(Session.replay(args.recording, args.size))
+        return run_session_window(Session.replay(args.recording, args.size, args.background))
     from hud.output import image_format, save_image
 
     image_format(args.out)
-    session = Session.replay(args.recording, args.size)
+    if not (args.at >= 0 and args.at < float("inf")):
+        raise ValueError(f"--at must be a time of 0 s or later; {args.at:g} given")
+    session = Session.replay(args.recording, args.size, args.background)
     try:
         session.seek(args.at)
         path = save_image(session.render(args.view), args.out)

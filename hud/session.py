@@ -24,9 +24,9 @@ from hud.model.status import StatusState
 from hud.optics import STAGES
 from hud.panel import PanelRenderer
 from hud.pg import pygame
-from hud.recording import Recorder, load_recording
+from hud.recording import Recorder, RecordingError, load_recording
 from hud.scenario import Scenario, load_scenario
-from hud.schema import ConfigError
+from hud.schema import ConfigError, Problem
 from hud.state import HudState, apply, settle
 
 DEFAULT_VIEW = (1280, 720)
@@ -182,20 +182,42 @@ class Session:
         return session
 
     @classmethod
-    def replay(cls, path: str | Path, view: tuple[int, int] | None = None) -> Session:
-        """A session that plays a recording's events instead of its scenario's timeline."""
+    def replay(cls, path: str | Path, view: tuple[int, int] | None = None, background: str | None = None) -> Session:
+        """A session that plays a recording's events instead of its scenario's timeline.
+
+        Every problem with the recording, including a device or background its header names that
+        cannot be opened here, is a RecordingError at `file:1:col`; a broken scenario or layout file
+        it names is a ConfigError in that file. `background` overrides the recorded one.
+        """
+        from hud.background import BackgroundError
+
         recording = load_recording(path)
-        setup = recording.setup
+        setup, columns = recording.setup, recording.columns
+
+        def refused(key: str, exc: Exception) -> RecordingError:
+            return RecordingError([Problem(str(path), 1, columns.get(key, 1), f"cannot replay with {key} "
+                                           f"{str(setup[key])[:80]!r}: {exc}")])
+
+        scenario = load_scenario(setup["scenario"])
         try:
-            options = Options(scenario=setup["scenario"], device=setup["device"], layout=setup["layout"],
-                              background=setup["background"], view=view or tuple(setup["view"]),
-                              camera_hfov=float(setup["camera_fov"]), optics=frozenset(setup["optics"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path}:1: incomplete recording header ({exc})") from None
-        session = cls.open(options)
+            device = load_device(setup["device"])
+        except ValueError as exc:
+            raise refused("device", exc) from None
+        layout = load_layout(setup["layout"])
+        spec = background or setup["background"]
+        try:
+            source = open_background(spec)
+        except (BackgroundError, ValueError, OSError) as exc:
+            raise refused("background", exc) from None
+        try:
+            session = cls(scenario, device, layout, source, view or (setup["view"][0], setup["view"][1]),
+                          float(setup["camera_fov"]), frozenset(setup["optics"]))
+        except BaseException:
+            source.stop()  # a camera's reader thread must not outlive a replay that never started
+            raise
+        last = recording.events[-1].at if recording.events else 0.0
         session.scenario = replace(session.scenario, timeline=recording.events,
-                                   duration=max(session.scenario.duration, recording.events[-1].at
-                                                if recording.events else 0.0))
+                                   duration=max(session.scenario.duration, last))
         session.restart()
         return session
 

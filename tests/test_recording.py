@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -10,7 +11,7 @@ from hud import events as ev
 from hud.cli import main
 from hud.output import load_png
 from hud.pg import pygame
-from hud.recording import load_recording
+from hud.recording import MAX_LINE_BYTES, MAX_RECORDING_BYTES, RecordingError, load_recording
 from hud.session import Options, Session
 
 
@@ -50,20 +51,119 @@ def test_replay_command_writes_the_same_screenshot(tmp_path, capsys) -> None:
     assert pixels(load_png(tmp_path / "last.png")) == pixels(load_png(tmp_path / "again.png"))
 
 
+HEADER = ('{"format": "hud-recording/1", "scenario": "assets/scenarios/empty.yaml", "device": "generic", '
+          '"layout": "layouts/default.yaml", "background": "scene", "view": [320, 180], "camera_fov": 70, '
+          '"optics": ["light"]}\n')
+
+
 @pytest.mark.parametrize(("content", "message"), [
-    ("", "empty recording"),
-    ('{"format": "other"}\n', "not a hud recording"),
-    ('{"format": "hud-recording/1"}\n{"at": 1, "event": "wakeup"}\n', ":2: unknown event 'wakeup'"),
-    ('{"format": "hud-recording/1"}\n{"at": 1, "event": "notify", "colour": 3}\n', ":2: unknown field(s) colour"),
-    ('{"format": "hud-recording/1"}\n{"event": "wake"}\n', ":2: missing 'at'"),
-    ('{"format": "hud-recording/1"}\n{"at": 2, "event": "wake"}\n{"at": 1, "event": "wake"}\n', ":3: events must be"),
-    ('{"format": "hud-recording/1"}\n{"at": 1, "event": "wake"\n', ":2:26: malformed JSON"),
+    ("", ":1:1: empty recording"),
+    ('{"format": "other"}\n', ":1:12: not a hud recording"),
+    ('{"format": "hud-recording/1"}\n', ":1:1: incomplete recording header: missing 'scenario'"),
+    (HEADER.replace("[320, 180]", "[320, 99999]"), ":1:160: 'view' must be [width, height]"),
+    (HEADER.replace('"camera_fov": 70', '"camera_fov": NaN'), ":1:186: malformed JSON: NaN is not a JSON number"),
+    (HEADER.replace('["light"]', '["light", "lasers"]'), ":1:200: 'optics' must be a list of optics stages"),
+    (HEADER + '{"at": 1, "event": "wakeup"}\n', ":2:20: unknown event 'wakeup'"),
+    (HEADER + '{"at": 1, "event": "notify", "app": "A", "title": "B", "colour": 3}\n', ":2:56: unknown key 'colour'"),
+    (HEADER + '{"event": "wake"}\n', ":2:1: missing required key 'at'"),
+    (HEADER + '{"at": 2, "event": "wake"}\n{"at": 1, "event": "wake"}\n', ":3:8: events must be in time order"),
+    (HEADER + '{"at": 1, "event": "wake"\n', ":2:26: malformed JSON: expecting"),
+    (HEADER + '{"at": 1, "event": "wake"}}\n', ":2:27: malformed JSON: more after the object"),
+    (HEADER + '[1, 2]\n', ":2:1: expected a JSON object"),
+    (HEADER + '{"at": 1, "at": 2, "event": "wake"}\n', ":2:11: duplicate field 'at'"),
+    (HEADER + '{"at": 1e999, "event": "wake"}\n', ":2:8: malformed JSON: 1e999 is too large a number"),
+    (HEADER + '{"at": -Infinity, "event": "wake"}\n', ":2:8: malformed JSON"),
+    (HEADER + '{"at": 1, "event": "say", "text": "\\ud800"}\n', ":2:35: 'text' holds a lone surrogate"),
+    (HEADER + '{"at": 1, "event": "navigate", "maneuver": "left", "distance": "far"}\n',
+     ":2:64: expected a number for 'distance'"),
+    (HEADER + '{"at": 1, "event": "gesture", "kind": "tapp"}\n', ":2:39: unknown kind 'tapp'"),
+    (HEADER + '{"at": 1, "event": "show", "layout": "text_wal", "text": "x"}\n', ":2:38: unknown layout 'text_wal'"),
+    (HEADER + '{"at": 1, "event": "show", "layout": "bitmap", "data": "bm90IGEgcG5n"}\n', ":2:56: 'data'"),
+    (HEADER + '{"at": 1, "event": "notify", "app": "A", "title": ' + '"' + "x" * 300 + '"}\n',
+     ":2:51: 'title' is 300 characters long"),
 ])
-def test_bad_recordings_name_the_line(tmp_path, content: str, message: str) -> None:
+def test_bad_recordings_name_the_line_and_column(tmp_path, content: str, message: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(content)
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(RecordingError) as caught:
         load_recording(path)
+    assert message in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_bad_bytes_are_located(tmp_path) -> None:
+    path = tmp_path / "bytes.jsonl"
+    path.write_bytes(HEADER.encode() + b'{"at": 1, "event": "say", "text": "caf\xe9"}\n')
+    with pytest.raises(RecordingError, match=r":2:39: not UTF-8 text: byte 0xE9"):
+        load_recording(path)
+
+
+def test_every_problem_is_reported_with_its_line_and_a_caret(tmp_path) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text(HEADER + '{"at": 1, "event": "gesture", "kind": "tapp"}\n{"at": 2, "event": "wake"}\n'
+                    '{"at": 3, "event": "nope"}\n')
+    with pytest.raises(RecordingError) as caught:
+        load_recording(path)
+    lines = caught.value.report().splitlines()
+    assert [line.split(": ")[0][len(str(path)):] for line in lines if line.startswith(str(path))] == [":2:39", ":4:20"]
+    assert lines[1].strip().startswith('{"at": 1') and lines[2].index("^") == 4 + 38
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path) -> None:
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(RecordingError, match=r"pipe.jsonl:1:1: not a regular file"):
+        load_recording(fifo)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path) -> None:
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("wb") as f:
+        f.write(HEADER.encode())
+        f.truncate(MAX_RECORDING_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(RecordingError, match=r"huge.jsonl:1:1: the recording is \d+ bytes; the limit is"):
+        load_recording(huge)
+
+
+def test_a_huge_line_is_refused_without_reading_it_all(tmp_path) -> None:
+    path = tmp_path / "line.jsonl"
+    path.write_text(HEADER + '{"at": 1, "event": "say", "text": "' + "x" * (MAX_LINE_BYTES + 10) + '"}\n')
+    with pytest.raises(RecordingError, match=r":2:1: line is longer than the limit"):
+        load_recording(path)
+
+
+def test_missing_file(tmp_path) -> None:
+    with pytest.raises(RecordingError, match=r"nope.jsonl:1:1: file not found"):
+        load_recording(tmp_path / "nope.jsonl")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (HEADER + "{nope\n", "bad.jsonl:2:2: malformed JSON"),
+    (HEADER.replace('"device": "generic"', '"device": "no-such-glasses"'), "no-such-glasses"),
+    ("\x00\x01", "bad.jsonl:1:1: malformed JSON"),
+])
+def test_replay_command_refuses_with_exit_2_and_no_traceback(tmp_path, capsys, content: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    assert main(["replay", str(path), "--at", "1", "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_a_window_recording_replays(tmp_path) -> None:
+    """What Event.to_dict writes (every field, nulls for unset optional ones) is read back as it was."""
+    path = tmp_path / "all.jsonl"
+    session = Session.open(Options(scenario="empty.yaml", background="scene", view=(320, 180), record_events=path))
+    pushed = [ev.ShowCard(layout="reference_card", title="Gate", text="B12"), ev.Navigate(maneuver="left", distance=50),
+              ev.Status(battery_main=40), ev.Navigate(maneuver="roundabout", distance=80, exit=2),
+              ev.PayDetect(merchant="Cafe", amount=18), ev.PayConfirm(by="tap"), ev.Clear(what="cards"),
+              ev.Answer(text="hi", cps=30.5), ev.Notify(app="A", title="B", urgent=True)]
+    for i, event in enumerate(pushed):
+        session.seek(i * 0.5)
+        session.push(event)
+    session.close()
+    assert [t.event for t in load_recording(path).events] == pushed
 
 
 def test_header_describes_the_setup(tmp_path) -> None:
