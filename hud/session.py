@@ -31,11 +31,12 @@ from hud.state import HudState, apply, settle
 
 DEFAULT_VIEW = (1280, 720)
 
-#: Events the log keeps before older ones are folded into its checkpoint (8 minutes of a
-#: 20 messages/s flood; a scripted demo never gets there).
-LOG_EVENTS = 10_000
-#: ... and the most their text may hold (2,000-character cards are about 2-8 KB each).
-LOG_BYTES = 16 * 1024 * 1024
+#: Events the log keeps before older ones are folded into its checkpoint. What needs old events is
+#: the K recording, which renders at most 60 s: 2,000 events are 60 s of 33 messages a second (the
+#: soak's busy backend sends 20), and about 2 MB. The one-minute city walk has about 60.
+LOG_EVENTS = 2_000
+#: ... and the most they may hold, as `_event_bytes` counts them (a 2,000-character card is 2-8 KB).
+LOG_BYTES = 4 * 1024 * 1024
 
 _generations = itertools.count(1)
 

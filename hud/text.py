@@ -29,8 +29,9 @@ from hud.wrap import is_cjk, wrap
 
 #: Pixels of rendered lines kept per renderer: about 35 screens of a 640x480 panel's text.
 LINE_CACHE_BYTES = 32 * 1024 * 1024
-#: Wrapped paragraphs kept per renderer, counted as the size of their strings.
-WRAP_CACHE_BYTES = 4 * 1024 * 1024
+#: Wrapped paragraphs kept per renderer, counted as the size of their strings: a panel shows a dozen
+#: at most, and 1 MiB holds a few hundred 2,000-character ones.
+WRAP_CACHE_BYTES = 1024 * 1024
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
