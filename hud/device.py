@@ -63,7 +63,7 @@ class Device:
 
     @property
     def levels(self) -> int:
-        return 2 ** self.grey_bits
+        return int(2 ** self.grey_bits)
 
 
 def _build(values: dict[str, Any]) -> Device:
@@ -112,7 +112,7 @@ POWER_SCHEMA = _record(Power, "power", {
 DEVICE_SCHEMA = Record(name="device profile", build=_build, fields={
     "name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="lower-case letters, digits and '-'"),
                   required=True),
-    "label": Field(Str(), required=True),
+    "label": Field(Str(max_len=200), required=True),
     "panel": Field(List(Int(16, 4096), 2, 2), required=True),
     "hue": Field(Color(), default=None),
     "grey_bits": Field(Int(1, 8), default=8),
@@ -138,4 +138,5 @@ def load_device(name_or_path: str | Path) -> Device:
         path = paths.DEVICES / f"{name_or_path}.yaml"
         if not path.is_file():
             raise ValueError(f"unknown device {str(name_or_path)!r} (available: {', '.join(available())})")
-    return schema.load(path, DEVICE_SCHEMA, "device")
+    device: Device = schema.load(path, DEVICE_SCHEMA, "device")
+    return device

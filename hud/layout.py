@@ -7,7 +7,9 @@ serves panels of different sizes. See README "Writing a layout".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,7 @@ class Layout:
 
 
 class DimensionChecker(Str):
-    """`240` or `"50%"`."""
+    """`240` or `"50%"` (a plain decimal: no 'nan%', '1e3%' or '5_0%')."""
 
     def check(self, node: Any, ctx: schema.Context, name: str) -> Any:
         value = schema.Scalar.scalar(self, node, ctx, name)
@@ -69,17 +71,14 @@ class DimensionChecker(Str):
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             if not 1 <= value <= 4096:
-                return ctx.error(node, f"{name!r} must be between 1 and 4096 pixels, got {value}")
+                return ctx.error(node, f"{name!r} must be between 1 and 4096 pixels, got {schema.shown(value)}")
             return Dimension(value)
-        if isinstance(value, str) and value.endswith("%"):
-            try:
-                pct = float(value[:-1])
-            except ValueError:
-                pct = -1.0
+        if isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{1,6})?%", value):
+            pct = float(value[:-1])
             if 0 < pct <= 100:
                 return Dimension(pct, percent=True)
         return ctx.error(node, f"expected pixels (an integer) or a percentage like '50%' for {name!r}, "
-                         f"got {node.value!r}")
+                         f"got {schema.shown(node.value)}")
 
 
 def _pair(checker: schema.Checker, what: str) -> Either:
@@ -102,7 +101,30 @@ def _theme(values: dict[str, Any]) -> Theme:
     )
 
 
-_FONT = FileRef(roots=(paths.FONTS,), kind="font file")
+@lru_cache(maxsize=64)
+def _font_problem(path: Path, size: int, mtime_ns: int) -> str | None:
+    """Why FreeType cannot use the file as a font, or None. Pillow raises cleanly on a file that is
+    not a font, where pygame's loader accepts it and the first text drawn crashes the process."""
+    from PIL import ImageFont
+
+    try:
+        font = ImageFont.truetype(str(path), 12)
+        font.getbbox("Ag")
+    except Exception as exc:  # OSError "unknown file format", ValueError, MemoryError on broken tables
+        return f"not a font FreeType can read ({exc})"
+    return None
+
+
+def font_problem(path: Path) -> str | None:
+    """Why the file at `path` is not a usable font, or None (cached while the file is unchanged)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"cannot read it ({exc})"
+    return _font_problem(path, info.st_size, info.st_mtime_ns)
+
+
+_FONT = FileRef(roots=(paths.FONTS,), kind="font file", verify=font_problem)
 THEME_SCHEMA = Record(name="theme", build=_theme, fields={
     "hue": Field(Color(), default=None),
     "levels": Field(Int(2, 256), default=256),
@@ -141,20 +163,29 @@ WIDGET_SCHEMA = Tagged(tag="kind", name="widget", variants={
     "payment": _widget("payment"),
     "notification": _widget("notification", max_lines=Field(Int(1, 12), default=3)),
     "caption": _widget("caption", max_lines=Field(Int(1, 12), default=2)),
-    "label": _widget("label", text=Field(Str(), required=True)),
+    "label": _widget("label", text=Field(Str(max_len=2000), required=True)),
     "card": _widget("card", view=Field(Str(choices=("main", "dashboard", "always_on")), default="main")),
 })
 
 LAYOUT_SCHEMA = Record(name="layout", fields={
-    "name": Field(Str(), default=""),
+    "name": Field(Str(max_len=200), default=""),
     "theme": Field(THEME_SCHEMA, default=None),
-    "widgets": Field(List(WIDGET_SCHEMA, min_len=1), required=True),
+    "widgets": Field(List(WIDGET_SCHEMA, min_len=1, max_len=64), required=True),
 })
 
 
 def load_layout(path: str | Path) -> Layout:
     """Load and validate a layout; raises `schema.ConfigError` listing every problem."""
-    found = Path(path) if Path(path).is_file() else paths.find(path, paths.LAYOUTS) or Path(path)
+    found = _locate(path)
     values = schema.load(found, LAYOUT_SCHEMA, "layout")
     return Layout(path=found, name=values["name"] or found.stem, theme=values["theme"] or Theme(),
                   widgets=tuple(values["widgets"]))
+
+
+def _locate(path: str | Path) -> Path:
+    """`path` if it is a file, else a layout of that name under layouts/; the loader reports what is wrong
+    (a name too long for the file system, a folder, a device) at the path itself."""
+    try:
+        return Path(path) if Path(path).is_file() else paths.find(path, paths.LAYOUTS) or Path(path)
+    except (OSError, ValueError):
+        return Path(path)

@@ -6,6 +6,10 @@ command-line options override them. See README "Writing a scenario".
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,9 @@ from hud import paths, schema
 from hud.schema import Bool, Field, FileRef, Float, Int, List, Record, Str, Tagged
 
 _TEXT = Str(max_len=2000)
+#: The largest bitmap card, as the push protocol's: Even G2's panel, and MentraOS's bitmap budget.
+BITMAP_MAX_SIZE = (576, 288)
+BITMAP_MAX_BYTES = 100 * 1024
 
 #: The YAML fields of each event type; names and defaults mirror the dataclasses in hud.events.
 EVENT_FIELDS: dict[str, dict[str, Field]] = {
@@ -100,7 +107,7 @@ def _timed(type_name: str) -> Record:
         at = values.pop("at")
         return ev.Timed(at=at, event=cls(**values))
 
-    post = _roundabout_exit if type_name == "navigate" else None
+    post = {"navigate": _roundabout_exit, "show": _bitmap_data}.get(type_name)
     return Record(name=f"'{type_name}' event", build=build, post=post,
                   fields={"at": Field(Float(0, 86_400), required=True), **EVENT_FIELDS[type_name]})
 
@@ -116,6 +123,44 @@ def _roundabout_exit(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.
     return True
 
 
+def bitmap_problem(data: str) -> str | None:
+    """Why `data` is not a base64 PNG a card can show, or None: decoded completely here, at the edge."""
+    from PIL import Image
+
+    try:
+        png = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        return f"is not valid base64 ({exc})"
+    if len(png) > BITMAP_MAX_BYTES:
+        return f"is {len(png)} bytes of PNG; the limit is {BITMAP_MAX_BYTES}"
+    if not png.startswith(b"\x89PNG\r\n\x1a\n") or png[12:16] != b"IHDR" or len(png) < 33:
+        return f"is not a PNG image (it must start with the PNG signature and IHDR; got {png[:8]!r})"
+    (w, h), (max_w, max_h) = (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")), BITMAP_MAX_SIZE
+    if w > max_w or h > max_h:  # read from the header before Pillow sees it: a small file can claim gigapixels
+        return f"is a {w} x {h} image; the limit is {max_w} x {max_h}"
+    try:
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
+            image.load()
+    except Exception as exc:  # Pillow raises several types for broken files
+        return f"is not a PNG image that can be decoded ({type(exc).__name__}: {exc})"
+    return None
+
+
+def _bitmap_data(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
+    """A bitmap card needs `data`, a PNG that decodes; other cards ignore it."""
+    data = values.get("data")
+    if values.get("layout") != "bitmap" or data is schema.INVALID:
+        return True
+    if not data:
+        ctx.error(node, "a 'bitmap' card needs 'data': a base64 PNG")
+        return False
+    why = bitmap_problem(data)
+    if why is not None:
+        ctx.error(nodes["data"], f"'data' {why}")
+        return False
+    return True
+
+
 EVENT_SCHEMA = Tagged(tag="event", name="event", variants={name: _timed(name) for name in EVENT_FIELDS})
 
 
@@ -124,7 +169,7 @@ BACKGROUND_SPEC = (r"auto|scene(:day|:night)?|camera(:.+)?|.+\.(png|jpe?g|PNG|JP
 
 
 def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
-    """What single fields cannot check: events within the duration, a device that exists."""
+    """What single fields cannot check: events within the duration, a device and a background that exist."""
     from hud.device import available
 
     ok = True
@@ -133,6 +178,7 @@ def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Con
         ctx.error(nodes["device"], f"unknown device {device!r} (available: {', '.join(available())})"
                   + schema.suggest(device, available()))
         ok = False
+    ok = _background_found(values.get("background"), nodes, ctx) and ok
     timeline, duration = values.get("timeline"), values.get("duration")
     if timeline in (None, schema.INVALID) or duration in (None, schema.INVALID):
         return ok
@@ -144,8 +190,38 @@ def _cross_checks(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Con
     return ok
 
 
+def _background_found(spec: Any, nodes: dict[str, Any], ctx: schema.Context) -> bool:
+    """A background image must be found and decode, as the window would load it; a video or a folder
+    of frames must be found. Cameras are hardware: only the window can tell."""
+    from hud.background import BackgroundError
+    from hud.background.image import IMAGE_SUFFIXES, load_image
+    from hud.background.sequence import find_folder
+    from hud.background.video import VIDEO_SUFFIXES
+
+    if not isinstance(spec, str) or re.fullmatch(r"auto|scene(:day|:night)?|camera(:.+)?", spec):
+        return True
+    text = spec.strip()
+    try:
+        if Path(spec).suffix.lower() in IMAGE_SUFFIXES:
+            found = paths.find(spec, paths.ASSETS)
+            if found is not None:
+                load_image(found)
+        elif Path(text).suffix.lower() in VIDEO_SUFFIXES:
+            found = paths.find(text, paths.ASSETS)
+        else:
+            found = find_folder(text.rsplit("@", 1)[0] if "/@" in text else text)
+    except (BackgroundError, OSError, ValueError) as exc:
+        ctx.error(nodes["background"], f"background {schema.shown(spec)} cannot be used: {exc}")
+        return False
+    if found is None:
+        ctx.error(nodes["background"], f"background {schema.shown(spec)} not found (searched: "
+                  + ", ".join(str(p) for p in paths.candidates(text, paths.ASSETS)) + ")")
+        return False
+    return True
+
+
 SCENARIO_SCHEMA = Record(name="scenario", post=_cross_checks, fields={
-    "name": Field(Str(), default=""),
+    "name": Field(Str(max_len=200), default=""),
     "duration": Field(Float(0.1, 86_400), required=True),
     "layout": Field(FileRef(roots=(paths.LAYOUTS,), kind="layout"), default=None),
     "device": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'"),
@@ -161,16 +237,23 @@ SCENARIO_SCHEMA = Record(name="scenario", post=_cross_checks, fields={
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario; raises `schema.ConfigError` listing every problem."""
-    found = Path(path) if Path(path).is_file() else paths.find(path, paths.SCENARIOS) or Path(path)
+    try:
+        found = Path(path) if Path(path).is_file() else paths.find(path, paths.SCENARIOS) or Path(path)
+    except (OSError, ValueError):  # a name too long for the file system: the loader says so, located
+        found = Path(path)
     v = schema.load(found, SCENARIO_SCHEMA, "scenario")
-    status = v["status"] or {}
+    status: dict[str, Any] = v["status"] or {}
     hours, minutes = (int(x) for x in v["start_time"].split(":"))
     timeline = tuple(sorted(v["timeline"], key=lambda t: t.at))  # stable: same-time events keep file order
     return Scenario(
         path=found, name=v["name"] or found.stem, duration=v["duration"], timeline=timeline,
         layout=v["layout"], device=v["device"], background=v["background"],
-        battery_main=status.get("battery_main") if status.get("battery_main") is not None else 82,
-        battery_swap=status.get("battery_swap") if status.get("battery_swap") is not None else 100,
+        battery_main=_given(status.get("battery_main"), 82),
+        battery_swap=_given(status.get("battery_swap"), 100),
         connectivity=status.get("connectivity") or "5g",
         start_time=hours * 3600 + minutes * 60,
     )
+
+
+def _given(value: int | None, default: int) -> int:
+    return default if value is None else value

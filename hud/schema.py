@@ -7,19 +7,57 @@ raising at the first one (the failure mode of pygame_gui's theme files that we a
 
 A schema is built from small checker objects (`Int`, `Str`, `Record`, ...); each `check`
 returns the Python value, or `INVALID` after recording a problem.
+
+The rule at this boundary: a file is either accepted (and then renders) or refused with located
+problems; no other exception escapes. So the edge is defensive, and has limits, each reported as a
+problem that names it:
+
+* `MAX_FILE_BYTES` (1 MiB): only regular files are read (a FIFO or `/dev/zero` is refused before it
+  is opened for reading), and at most this many bytes of them. The bundled files are under 5 kB.
+* `MAX_DEPTH` (64): lists and mappings nested deeper than this. The bundled files nest 4 deep.
+* `MAX_ALIASES` (100): alias references (`*name`) in one file; nothing expands them, but a file
+  built as a billion-laughs bomb is refused rather than handed to anyone who might.
+* `MAX_ITEMS` (10,000): items in one list or mapping.
+* `MAX_VALUES` (100,000): values (scalars, lists and mappings) in one file, counted while parsing, so
+  a megabyte of `[1,1,1,...` is refused in a fraction of a second rather than composed in seconds.
+* `MAX_TEXT_CHARS` (10,000): characters in a string without a tighter limit of its own.
+* `MAX_NUMBER_CHARS` (100): characters in a number (a 5,000-digit integer costs quadratic time).
+
+Text must be printable: control characters (other than tab and newline), lone surrogates and
+non-characters are refused, in the file and in the values its escapes make, since they cannot be
+encoded or render as boxes. Numbers must be finite. Tags other than YAML's plain ones
+(`!!python/...`, `!custom`, `!!binary`, ...) are refused at the node. Parsing uses libyaml's
+C loader when PyYAML has it (about 20x faster; the node positions are the same).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 64
+MAX_ALIASES = 100
+MAX_ITEMS = 10_000
+MAX_VALUES = 100_000
+MAX_TEXT_CHARS = 10_000
+MAX_NUMBER_CHARS = 100
+#: Problems listed for one file; the rest are counted in the last line.
+MAX_PROBLEMS = 100
+
+LOADER: type = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
 class _Invalid:
@@ -58,11 +96,28 @@ class ConfigError(Exception):
             out.append(str(p))
             text = self.sources.get(p.path)
             if context and text is not None:
-                lines = text.splitlines()
+                lines = text.split("\n")  # YAML's lines: the reader refuses every other line break
                 if 1 <= p.line <= len(lines):
-                    out.append(f"    {lines[p.line - 1]}")
-                    out.append("    " + " " * (p.col - 1) + "^")
+                    line = shown_line(lines[p.line - 1])
+                    out.append(f"    {line}")
+                    out.append("    " + " " * min(p.col - 1, len(line)) + "^")
         return "\n".join(out)
+
+
+def shown_line(line: str, width: int = 200) -> str:
+    """A source line as it can be printed: no carriage return, escapes for what is unprintable, cut short."""
+    line = line.rstrip("\r")
+    line = "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in line)
+    return line if len(line) <= width else line[:width] + "…"
+
+
+def shown(value: object, width: int = 60) -> str:
+    """`repr(value)` short enough for a message (repr escapes control characters and surrogates)."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    if len(text) <= width:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:width]}… ({size} characters)"
 
 
 @dataclass
@@ -79,20 +134,95 @@ class Context:
         return INVALID
 
 
+# -- scalars ----------------------------------------------------------------------------------
+_YAML_TAG = "tag:yaml.org,2002:"
+_SAFE = SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()
+#: The scalar tags a file may use, and what a value of each must look like (for messages).
+_BUILDERS: dict[str, tuple[Callable[[SafeConstructor, ScalarNode], Any], str]] = {
+    "null": (SafeConstructor.construct_yaml_null, "null"),
+    "bool": (SafeConstructor.construct_yaml_bool, "true or false"),
+    "int": (SafeConstructor.construct_yaml_int, "an integer"),
+    "float": (SafeConstructor.construct_yaml_float, "a number"),
+    "str": (SafeConstructor.construct_yaml_str, "a string"),
+    "timestamp": (SafeConstructor.construct_yaml_timestamp, "a date or time like 2024-05-01"),
+}
+_COLLECTION_TAGS = {MappingNode: _YAML_TAG + "map", SequenceNode: _YAML_TAG + "seq"}
+
+
+def tag_name(tag: str) -> str:
+    """A tag as written in YAML: `!!python/object`, `!custom`."""
+    return "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+
+
+def _implicit(node: ScalarNode) -> bool:
+    """Whether the node's tag is the one its plain text resolves to (`2024-05-01`, not `!!timestamp x`)."""
+    implicit: str = _RESOLVER.resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+    return node.tag == implicit
+
+
+def construct(node: ScalarNode) -> tuple[Any, str | None]:
+    """(the node's Python value, None), or (INVALID, why not): never raises."""
+    tag = node.tag
+    short = tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else ""
+    if short in ("merge", "value") and _implicit(node):  # `<<` or `=` as a value: the text itself
+        return node.value, None
+    builder = _BUILDERS.get(short)
+    if builder is None:
+        return INVALID, (f"unsupported tag {tag_name(tag)!r} on {shown(node.value)}: only plain values, "
+                         "lists and mappings are read")
+    build, what = builder
+    if short in ("int", "float") and len(node.value) > MAX_NUMBER_CHARS:
+        return INVALID, f"a number of {len(node.value)} characters is too long (at most {MAX_NUMBER_CHARS})"
+    try:
+        return build(_SAFE, node), None
+    except Exception:  # PyYAML's constructors raise KeyError, ValueError, AttributeError, ...
+        if short == "timestamp" and _implicit(node):  # `2020-13-45` only looks like a date: it is text
+            return node.value, None
+        return INVALID, f"{shown(node.value)} is not {what} (tag {tag_name(tag)})"
+
+
+def _scalar(node: ScalarNode, ctx: Context, name: str) -> Any:
+    """The Python value of a scalar node, or INVALID after a problem at the node (bad tag or text)."""
+    value, why = construct(node)
+    if why is not None:
+        return ctx.error(node, f"bad value for {name!r}: {why}")
+    return value
+
+
 def _kind(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    value = _scalar(node)
+    assert isinstance(node, ScalarNode)
+    value, why = construct(node)
+    if why is not None:
+        return f"{tag_name(node.tag)} {shown(node.value)}"
     if value is None:
         return "nothing (null)"
-    return f"{type(value).__name__.replace('str', 'string').replace('bool', 'boolean')} {node.value!r}"
+    return f"{type(value).__name__.replace('str', 'string').replace('bool', 'boolean')} {shown(node.value)}"
 
 
-def _scalar(node: Node) -> Any:
-    """The Python value of a scalar node, using PyYAML's safe constructors."""
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+def _char_name(c: str) -> str:
+    names = {"\0": "NUL", "\a": "BEL", "\b": "backspace", "\x1b": "ESC", "\x7f": "DEL", "\r": "carriage return",
+             "\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (NEL)",
+             "\u2028": "line separator", "\u2029": "paragraph separator"}
+    kind = ("lone surrogate" if "\ud800" <= c <= "\udfff" else "non-character" if c in "\ufffe\uffff"
+            else "control character")
+    return f"{kind} U+{ord(c):04X}" + (f" ({names[c]})" if c in names else "")
+
+
+#: What text may not hold: C0 and C1 controls but tab and newline, DEL, surrogates, U+FFFE/U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be shown (a character that cannot be encoded or has no glyph), or None."""
+    bad = _UNPRINTABLE.search(text)
+    if bad is None:
+        return None
+    return f"{_char_name(bad.group())} at character {bad.start() + 1} cannot be shown"
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
@@ -113,7 +243,7 @@ class Scalar(Checker):
     def scalar(self, node: Node, ctx: Context, name: str) -> Any:
         if not isinstance(node, ScalarNode):
             return ctx.error(node, f"expected {self.what} for {name!r}, got {_kind(node)}")
-        return _scalar(node)
+        return _scalar(node, ctx, name)
 
 
 @dataclass
@@ -133,6 +263,8 @@ class Int(Scalar):
 
 @dataclass
 class Float(Scalar):
+    """A finite number (NaN and infinities are refused: nothing downstream can draw them)."""
+
     min: float | None = None
     max: float | None = None
     what: str = "a number"
@@ -143,14 +275,18 @@ class Float(Scalar):
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             return ctx.error(node, f"expected a number for {name!r}, got {_kind(node)}")
-        return _in_range(float(value), self.min, self.max, node, ctx, name)
+        if isinstance(value, float) and not math.isfinite(value):
+            return ctx.error(node, f"expected a finite number for {name!r}, got {shown(node.value)}")
+        value = _in_range(value, self.min, self.max, node, ctx, name)  # on the int: exact, cannot overflow
+        return value if value is INVALID else float(value)
 
 
 def _in_range(value: Any, lo: Any, hi: Any, node: Node, ctx: Context, name: str) -> Any:
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         bounds = f"between {lo} and {hi}" if lo is not None and hi is not None else (
             f"at least {lo}" if lo is not None else f"at most {hi}")
-        return ctx.error(node, f"{name!r} must be {bounds}, got {node.value}")
+        got = node.value if len(node.value) <= 60 else f"{node.value[:60]}… ({len(node.value)} characters)"
+        return ctx.error(node, f"{name!r} must be {bounds}, got {got}")
     return value
 
 
@@ -169,30 +305,41 @@ class Bool(Scalar):
 
 @dataclass
 class Str(Scalar):
+    """Printable text; numbers and dates written plainly are taken as their text ("2" as a street number)."""
+
     choices: tuple[str, ...] | None = None
     pattern: str | None = None
     pattern_help: str = ""
-    max_len: int | None = None
+    max_len: int | None = None  # None: MAX_TEXT_CHARS
     what: str = "a string"
 
     def check(self, node: Node, ctx: Context, name: str) -> Any:
-        value = self.scalar(node, ctx, name)
+        value = self.text(node, ctx, name)
         if value is INVALID:
             return value
-        if not isinstance(value, str):
-            # Numbers are fine as text ("2" as a street number); anything else is a mistake.
-            if isinstance(value, int | float) and not isinstance(value, bool) and self.choices is None:
-                value = str(node.value)
-            else:
-                return ctx.error(node, f"expected a string for {name!r}, got {_kind(node)}")
+        limit = self.max_len if self.max_len is not None else MAX_TEXT_CHARS
+        if len(value) > limit:
+            return ctx.error(node, f"{name!r} is {len(value)} characters long; at most {limit} allowed")
+        bad = text_problem(value)
+        if bad is not None:
+            return ctx.error(node, f"{name!r}: {bad}")
         if self.choices is not None and value not in self.choices:
-            return ctx.error(node, f"unknown {name} {value!r} (expected one of: {', '.join(self.choices)})"
+            return ctx.error(node, f"unknown {name} {shown(value)} (expected one of: {', '.join(self.choices)})"
                              + suggest(value, self.choices))
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
-            return ctx.error(node, f"{name!r} must be {self.pattern_help or self.pattern}, got {value!r}")
-        if self.max_len is not None and len(value) > self.max_len:
-            return ctx.error(node, f"{name!r} is {len(value)} characters long; at most {self.max_len} allowed")
+            return ctx.error(node, f"{name!r} must be {self.pattern_help or self.pattern}, got {shown(value)}")
         return value
+
+    def text(self, node: Node, ctx: Context, name: str) -> Any:
+        if (isinstance(node, ScalarNode) and self.choices is None and _implicit(node)
+                and node.tag in (_YAML_TAG + "int", _YAML_TAG + "float", _YAML_TAG + "timestamp")):
+            return str(node.value)  # as written: never built, so `2020-13-45` or 5,000 digits are text too
+        value = self.scalar(node, ctx, name)
+        if value is INVALID or isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool) and self.choices is None:
+            return str(node.value)  # an explicit `!!int 2`
+        return ctx.error(node, f"expected a string for {name!r}, got {_kind(node)}")
 
 
 @dataclass
@@ -209,10 +356,15 @@ class Color(Str):
 
 @dataclass
 class FileRef(Str):
-    """A file that must exist, searched under `roots` (then the YAML file's folder, then cwd)."""
+    """A regular file that must exist, searched under `roots` (then the YAML file's folder, then cwd).
+
+    `verify`, given the path found, returns why the file is unusable (not a font, not an image), or None.
+    """
 
     roots: tuple[Path, ...] = ()
     kind: str = "file"
+    max_len: int | None = 1000
+    verify: Callable[[Path], str | None] | None = None
 
     def check(self, node: Node, ctx: Context, name: str) -> Any:
         value = super().check(node, ctx, name)
@@ -221,9 +373,19 @@ class FileRef(Str):
         from hud import paths
 
         roots = (*self.roots, ctx.base_dir)
-        found = paths.find(value, *roots)
+        try:
+            found = paths.find(value, *roots)
+            candidates = paths.candidates(value, *roots)
+            odd = next((p for p in candidates if p.exists() and not p.is_file()), None)
+        except (OSError, ValueError) as exc:  # a name too long for the file system, ...
+            return ctx.error(node, f"cannot look for {self.kind} {shown(value)}: {exc}")
+        if found is None and odd is not None:
+            return ctx.error(node, f"{self.kind} {shown(value)} is not a regular file ({odd})")
         if found is None:
             return ctx.error(node, f"missing {self.kind}: " + paths.describe_search(value, *roots))
+        why = self.verify(found) if self.verify is not None else None
+        if why is not None:
+            return ctx.error(node, f"{self.kind} {shown(value)} cannot be used ({found}): {why}")
         return found
 
 
@@ -237,6 +399,8 @@ class List(Checker):
     def check(self, node: Node, ctx: Context, name: str) -> Any:
         if not isinstance(node, SequenceNode):
             return ctx.error(node, f"expected a list for {name!r}, got {_kind(node)}")
+        if node.tag != _YAML_TAG + "seq":
+            return ctx.error(node, f"unsupported tag {tag_name(node.tag)!r} on the list for {name!r}")
         n = len(node.value)
         if n < self.min_len or (self.max_len is not None and n > self.max_len):
             want = (f"exactly {self.min_len}" if self.min_len == self.max_len
@@ -270,20 +434,37 @@ class Field:
     default: Any = None
 
 
+def _key_problem(key_node: Node, name: str) -> str | None:
+    """Why a mapping key is not a plain name (a list, `<<`, a tagged value), or None."""
+    if not isinstance(key_node, ScalarNode):
+        return f"keys in {name!r} must be plain names, got {_kind(key_node)}"
+    if key_node.tag == _YAML_TAG + "merge":
+        return "merge keys ('<<') are not supported: write the keys out"
+    explicit = key_node.tag != _YAML_TAG + "str" and not _implicit(key_node)  # `!!int 1: x`, `!custom k: x`
+    if explicit or construct(key_node)[1] is not None:
+        return f"keys in {name!r} must be plain names, got {tag_name(key_node.tag)} {shown(key_node.value)}"
+    bad = text_problem(key_node.value)
+    return None if bad is None else f"key {shown(key_node.value)}: {bad}"
+
+
 def mapping_items(node: Node, ctx: Context, name: str) -> list[tuple[ScalarNode, Node]] | None:
-    """The (key, value) node pairs of a mapping, reporting non-mappings and duplicate keys."""
+    """The (key, value) node pairs of a mapping, reporting non-mappings, odd keys and duplicate keys."""
     if not isinstance(node, MappingNode):
         ctx.error(node, f"expected a mapping for {name!r}, got {_kind(node)}")
+        return None
+    if node.tag != _YAML_TAG + "map":
+        ctx.error(node, f"unsupported tag {tag_name(node.tag)!r} on the mapping for {name!r}")
         return None
     seen: set[str] = set()
     items: list[tuple[ScalarNode, Node]] = []
     for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            ctx.error(key_node, f"keys in {name!r} must be plain names")
+        why = _key_problem(key_node, name)
+        if why is not None:
+            ctx.error(key_node, why)
             continue
         key = str(key_node.value)
         if key in seen:
-            ctx.error(key_node, f"duplicate key {key!r} in {name!r}")
+            ctx.error(key_node, f"duplicate key {shown(key)} in {name!r}")
             continue
         seen.add(key)
         items.append((key_node, value_node))
@@ -318,7 +499,7 @@ class Record(Checker):
                 continue
             spec = self.fields.get(key)
             if spec is None:
-                ctx.error(key_node, f"unknown key {key!r} in {self.name} (expected one of: "
+                ctx.error(key_node, f"unknown key {shown(key)} in {self.name} (expected one of: "
                           f"{', '.join(self.fields)})" + suggest(key, self.fields))
                 ok = False
                 continue
@@ -357,46 +538,215 @@ class Tagged(Checker):
         if tag_node is None:
             return ctx.error(node, f"missing required key {self.tag!r} in {self.name} "
                              f"(one of: {', '.join(self.variants)})")
-        if not isinstance(tag_node, ScalarNode) or str(tag_node.value) not in self.variants:
-            value = str(getattr(tag_node, "value", ""))
-            what = self.name if self.name == self.tag else f"{self.name} {self.tag}"
-            return ctx.error(tag_node, f"unknown {what} {value!r} (expected one of: "
+        what = self.name if self.name == self.tag else f"{self.name} {self.tag}"
+        if not isinstance(tag_node, ScalarNode) or construct(tag_node)[1] is not None:
+            return ctx.error(tag_node, f"expected a {what} for {self.tag!r} (one of: {', '.join(self.variants)}), "
+                             f"got {_kind(tag_node)}")
+        value = str(tag_node.value)
+        if value not in self.variants:
+            return ctx.error(tag_node, f"unknown {what} {shown(value)} (expected one of: "
                              f"{', '.join(self.variants)})" + suggest(value, self.variants))
-        record = self.variants[str(tag_node.value)]
-        return record.check_items(node, items, ctx, skip=(self.tag, *self.common))
+        return self.variants[value].check_items(node, items, ctx, skip=(self.tag, *self.common))
+
+
+# -- files ------------------------------------------------------------------------------------
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character `index` of `text`."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _clamp(text: str, line: int, col: int) -> tuple[int, int]:
+    """A position inside `text` (libyaml puts the end of a file without a final newline on the line after)."""
+    lines = text.split("\n")
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, min(col, len(lines[line - 1]) + 1)
+
+
+def read(path: Path) -> tuple[str, list[Problem]]:
+    """The file's text and no problems; or why it is refused (with what text there is, for the report).
+
+    Only a regular UTF-8 file of at most MAX_FILE_BYTES is read.
+    """
+    display = str(path)
+
+    def refuse(message: str, line: int = 1, col: int = 1, text: str = "") -> tuple[str, list[Problem]]:
+        return text, [Problem(display, line, col, message)]
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # checked first: opening a FIFO would wait for a writer
+            return refuse("not a regular file (a folder, device or pipe): only regular files are read")
+        # Non-blocking, and checked again on the open file, in case the path was replaced meanwhile.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return refuse("not a regular file (a folder, device or pipe): only regular files are read")
+            data = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return refuse("file not found")
+    except (OSError, ValueError) as exc:
+        return refuse(f"cannot read file: {exc}")
+    if len(data) > MAX_FILE_BYTES:
+        return refuse(f"file is larger than the limit of {MAX_FILE_BYTES} bytes (1 MiB) for a YAML file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")) + 1
+        return refuse(f"not UTF-8 text: byte 0x{data[exc.start]:02X} cannot be decoded (save the file as UTF-8)",
+                      line, col, data.decode("utf-8", "replace").removeprefix("\ufeff"))
+    return text.removeprefix("\ufeff"), []  # editors hide the byte-order mark: columns count without it
+
+
+#: What YAML refuses in a file (its printable set, minus the line breaks we do not count lines by).
+_NOT_IN_FILE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\r(?!\n)")
+
+
+def _unprintable(text: str, display: str) -> list[Problem]:
+    """A problem at each character a YAML file may not hold (the first 10 of them)."""
+    problems = []
+    for match in _NOT_IN_FILE.finditer(text):
+        line, col = _position(text, match.start())
+        problems.append(Problem(display, line, col, f"{_char_name(match.group())} is not allowed in a YAML file"
+                                " (write it as an escape in a double-quoted string if you need it)"))
+        if len(problems) == 10:
+            break
+    return problems
+
+
+class _TooManyValues(Exception):
+    pass
+
+
+@functools.cache
+def _counting(base: type) -> type:
+    """`base` loader counting the values it builds; past MAX_VALUES it stops composing."""
+
+    class Counting(base):  # type: ignore[valid-type, misc]
+        count = 0
+        known: dict[tuple[str, bool, bool], str] | None = None  # plain values repeat: resolve each once
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> Any:  # called once for each node
+            self.count += 1
+            if self.count > MAX_VALUES:
+                raise _TooManyValues
+            if kind is not ScalarNode:
+                return super().resolve(kind, value, implicit)
+            if self.known is None:
+                self.known = {}
+            key = (value, *implicit)
+            tag = self.known.get(key)
+            if tag is None:
+                tag = self.known[key] = super().resolve(kind, value, implicit)
+            return tag
+
+    return Counting
+
+
+def parse(text: str, display: str) -> tuple[Node | None, list[Problem]]:
+    """Compose YAML text into a node tree; syntax errors and broken limits become located problems."""
+    problems = _unprintable(text, display)
+    if problems:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=_counting(LOADER))
+    except yaml.MarkedYAMLError as exc:
+        # Point at where the broken construct starts (an unclosed quote), not where it was noticed;
+        # but a second document is where it starts.
+        second = "another document" in (exc.problem or "")
+        mark = exc.problem_mark if second else exc.context_mark or exc.problem_mark
+        line, col = _clamp(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        if second:
+            what = "a file holds one YAML document, found a second one"
+        elif exc.context and exc.problem_mark is not None:
+            found = exc.problem_mark
+            what = f"{exc.context}: {what} (at {found.line + 1}:{found.column + 1})"
+        return None, [Problem(display, line, col, f"YAML syntax error: {what}")]
+    except yaml.reader.ReaderError as exc:  # what _unprintable missed, should the two ever disagree
+        line, col = _position(text, min(max(exc.position, 0), len(text)))
+        return None, [Problem(display, line, col, f"YAML syntax error: {exc.reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 1, 1, f"YAML syntax error: {exc}")]
+    except _TooManyValues:
+        return None, [Problem(display, 1, 1, f"more than {MAX_VALUES} values (scalars, lists and mappings) "
+                              "in one file: the limit for a YAML file")]
+    except RecursionError:  # the pure-Python parser on deep nesting (libyaml stops at 1000 levels)
+        return None, [Problem(display, 1, 1, f"lists and mappings nested deeper than {MAX_DEPTH} levels")]
+    if node is None:
+        return None, [Problem(display, 1, 1, "file is empty")]
+    problems = _limits(node, display)
+    return (None, problems) if problems else (node, [])
+
+
+def _limits(root: Node, display: str) -> list[Problem]:
+    """Depth, alias and length limits, walking each node once (aliases share nodes; cycles are refused)."""
+    problems: list[Problem] = []
+
+    def at(node: Node, message: str) -> None:
+        problems.append(Problem(display, node.start_mark.line + 1, node.start_mark.column + 1, message))
+
+    seen: set[int] = {id(root)}  # marked when first reached, so an alias is never walked twice
+    on_path: set[int] = set()
+    aliases = 0
+    stack: list[tuple[Node, int, bool]] = [(root, 1, False)]
+    while stack and len(problems) < 10:
+        node, depth, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            continue
+        if not isinstance(node, MappingNode | SequenceNode):
+            continue
+        if depth > MAX_DEPTH:
+            at(node, f"lists and mappings nested deeper than {MAX_DEPTH} levels")
+            break
+        if len(node.value) > MAX_ITEMS:
+            at(node, f"{len(node.value)} items in one {'mapping' if isinstance(node, MappingNode) else 'list'}; "
+                     f"the limit is {MAX_ITEMS}")
+            continue
+        on_path.add(id(node))
+        stack.append((node, depth, True))
+        children = [n for pair in node.value for n in pair] if isinstance(node, MappingNode) else node.value
+        for child in reversed(children):
+            if id(child) in on_path:
+                at(child, "an alias refers to the list or mapping that contains it")
+            elif id(child) in seen:
+                aliases += 1
+                if aliases == MAX_ALIASES + 1:
+                    at(child, f"more than {MAX_ALIASES} alias references ('*name') in one file; "
+                              "the limit guards against files that expand exponentially")
+            else:
+                seen.add(id(child))
+                stack.append((child, depth + 1, False))
+    return problems
 
 
 def compose(path: Path) -> tuple[Node | None, str, list[Problem]]:
-    """Parse YAML into a node tree; syntax errors become problems with their position."""
-    display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, "", [Problem(display, 1, 1, "file not found")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, "", [Problem(display, 1, 1, f"cannot read file: {exc}")]
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        # Point at where the broken construct starts (an unclosed quote), not where it was noticed.
-        mark = exc.context_mark or exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "invalid YAML"
-        if exc.context and exc.problem_mark is not None:
-            found = exc.problem_mark
-            what = f"{exc.context}: {what} (at {found.line + 1}:{found.column + 1})"
-        return None, text, [Problem(display, line, col, f"YAML syntax error: {what}")]
-    if node is None:
-        return None, text, [Problem(display, 1, 1, "file is empty")]
-    return node, text, []
+    """Read and parse a YAML file into a node tree; every reason it cannot be becomes a located problem."""
+    text, problems = read(path)
+    if problems:
+        return None, text, problems
+    node, problems = parse(text, str(path))
+    return node, text, problems
 
 
 def load(path: str | Path, checker: Checker, name: str) -> Any:
     """Validate the YAML file at `path` against `checker`; raise ConfigError with every problem."""
     path = Path(path)
     node, text, problems = compose(path)
-    ctx = Context(str(path), path.resolve().parent, problems)
+    try:
+        base_dir = path.resolve().parent
+    except (OSError, ValueError, RuntimeError):  # already reported by compose: nothing will be looked up
+        base_dir = path.parent
+    ctx = Context(str(path), base_dir, problems)
     value = INVALID if node is None else checker.check(node, ctx, name)
     if ctx.problems or value is INVALID:
-        raise ConfigError(sorted(ctx.problems, key=lambda p: (p.line, p.col)), {str(path): text})
+        found = sorted((Problem(p.path, *_clamp(text, p.line, p.col), p.message) for p in ctx.problems),
+                       key=lambda p: (p.line, p.col))
+        if len(found) > MAX_PROBLEMS:
+            more = found[MAX_PROBLEMS]
+            found = [*found[:MAX_PROBLEMS], Problem(more.path, more.line, more.col,
+                                                    f"... and {len(ctx.problems) - MAX_PROBLEMS} more problems")]
+        raise ConfigError(found, {str(path): text})
     return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from hud import schema
 from hud.device import DEVICE_SCHEMA
@@ -20,8 +20,8 @@ def kind_of(path: Path) -> tuple[str | None, schema.ConfigError | None]:
     if problems:
         return None, schema.ConfigError(problems, {str(path): text})
     if isinstance(node, MappingNode):
-        for key, _ in node.value:
-            if key.value in MARKERS:
+        for key, _ in node.value:  # a key may be a list (`? [a, b]`): only plain names can mark a kind
+            if isinstance(key, ScalarNode) and key.value in MARKERS:
                 return MARKERS[key.value], None
     return None, schema.ConfigError([schema.Problem(
         str(path), 1, 1, "cannot tell what this file is: a layout has 'widgets', a scenario 'timeline', "

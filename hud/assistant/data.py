@@ -72,7 +72,7 @@ def _child(node: Node, key: str) -> Node | None:
     if isinstance(node, MappingNode):
         for k, v in node.value:
             if isinstance(k, ScalarNode) and k.value == key:
-                return v
+                return v  # type: ignore[no-any-return]
     return None
 
 
@@ -251,7 +251,8 @@ def load_file(path: str | Path, kind: str | None = None) -> dict[str, Any]:
     kind = kind or path.stem
     if kind not in FILES:
         raise ValueError(f"unknown assistant data file kind {kind!r} (expected one of: {', '.join(FILES)})")
-    return schema.load(path, FILES[kind], kind)
+    values: dict[str, Any] = schema.load(path, FILES[kind], kind)
+    return values
 
 
 def load_data(data_dir: str | Path = DATA_DIR) -> AssistantData:
