@@ -149,7 +149,9 @@ def scan(text: str) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     i = _WS.match(text, 0).end()  # type: ignore[union-attr]
     if text[i:i + 1] != "{":
         value, _ = _value(text, i)
-        raise _Bad(i + 1, f"expected a JSON object, got {type(value).__name__.replace('str', 'a string')}")
+        kinds = {type(None): "null", bool: "true or false", int: "a number", float: "a number", str: "a string",
+                 list: "a list"}
+        raise _Bad(i + 1, f"expected a JSON object (one event per line), got {kinds.get(type(value), 'a value')}")
     values: dict[str, Any] = {}
     columns: dict[str, tuple[int, int]] = {}
     i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]

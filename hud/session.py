@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -183,12 +183,14 @@ class Session:
         return session
 
     @classmethod
-    def replay(cls, path: str | Path, view: tuple[int, int] | None = None, background: str | None = None) -> Session:
+    def replay(cls, path: str | Path, view: tuple[int, int] | None = None, background: str | None = None,
+               open_source: Callable[[str], BackgroundSource] = open_background) -> Session:
         """A session that plays a recording's events instead of its scenario's timeline.
 
         Every problem with the recording, including a device or background its header names that
         cannot be opened here, is a RecordingError at `file:1:col`; a broken scenario or layout file
-        it names is a ConfigError in that file. `background` overrides the recorded one.
+        it names is a ConfigError in that file. `background` overrides the recorded one;
+        `open_source` opens the spec (the fuzzer reuses one street scene across thousands of cases).
         """
         from hud.background import BackgroundError
 
@@ -207,7 +209,7 @@ class Session:
         layout = load_layout(setup["layout"])
         spec = background or setup["background"]
         try:
-            source = open_background(spec)
+            source = open_source(spec)
         except (BackgroundError, ValueError, OSError) as exc:
             raise refused("background", exc) from None
         try:
