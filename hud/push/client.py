@@ -1,8 +1,9 @@
 """Talk to the glasses from another program or the shell: `send()` and `python main.py push`.
 
 Why raw strings go out as given: the glasses validate, and their reasons are the ones a client
-author must see; the client only refuses what could never arrive (a frame over 64 kB, which the
-server answers by closing the connection), so the other messages still get through.
+author must see; the client only refuses what could never be accepted (a message over 64 kB, which
+the glasses answer with an error and then close the connection), so the other messages still get
+through on the same connection.
 
 Replies can come out of order (errors at once, acks when the display loop takes the message), so
 they are matched by count, one per message, and printed as they come; give each message an `id`.
