@@ -169,6 +169,8 @@ def test_one_message_that_cannot_be_encoded_never_stops_sending() -> None:
             assert _recv(ws) == {"type": "display", "note": "\udfff"}  # escaped in JSON, so sendable
             server.broadcast('{"type": "display", "note": "a\ud800"}')
             assert _recv(ws) == {"type": "display", "note": "a\ud800"}
+            server.broadcast({"type": "display", "note": object()})  # not JSON: logged, not sent, nothing raised
+            server.retain({"type": "display", "note": {1, 2}})
             server.broadcast({"type": "display", "note": "ok"})
             assert _recv(ws) == {"type": "display", "note": "ok"}
 

@@ -183,6 +183,15 @@ def wire(message: dict[str, Any] | str) -> str:
     return text
 
 
+def _wire_or_log(message: dict[str, Any] | str) -> str | None:
+    """`wire(message)`; None (logged) for a dict that is not JSON: a caller's bug must not end the frame loop."""
+    try:
+        return wire(message)
+    except (TypeError, ValueError):
+        _LOG.exception("push: a message for clients is not JSON and was not sent: %.200r", message)
+        return None
+
+
 def _error(msg_id: Id, reason: str) -> str:
     return wire({"type": "error", "id": msg_id, "reason": reason})
 
@@ -320,10 +329,12 @@ class PushServer:
 
     def retain(self, message: dict[str, Any] | str | None) -> None:
         """The message each client receives when it joins (the latest `display`), so none starts blind."""
-        self._retained = None if message is None else wire(message)
+        self._retained = None if message is None else _wire_or_log(message)
 
     def _post(self, client: Client | None, message: dict[str, Any] | str) -> None:
-        text = wire(message)
+        text = _wire_or_log(message)
+        if text is None:
+            return
         loop = self._loop
         if loop is None or loop.is_closed():
             raise PushServerError("the push server is not running")
@@ -485,6 +496,8 @@ class PushServer:
                 self._send(peer, self._retained)
             async for raw in conn:
                 await self._fair_turn()
+                if peer.closing:  # closed while it waited (hello timeout, not reading): nothing more is taken
+                    break
                 self._since_drain += 1
                 self._receive(client, peer, raw)
                 if peer.closing:
