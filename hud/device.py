@@ -110,7 +110,7 @@ POWER_SCHEMA = _record(Power, "power", {
 
 
 DEVICE_SCHEMA = Record(name="device profile", build=_build, fields={
-    "name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="lower-case letters, digits and '-'"),
+    "name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="lower-case letters, digits and '-'", max_len=64),
                   required=True),
     "label": Field(Str(max_len=200), required=True),
     "panel": Field(List(Int(16, 4096), 2, 2), required=True),
@@ -136,7 +136,8 @@ def load_device(name_or_path: str | Path) -> Device:
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = paths.DEVICES / f"{name_or_path}.yaml"
-        if not path.is_file():
-            raise ValueError(f"unknown device {str(name_or_path)!r} (available: {', '.join(available())})")
+        if name_or_path not in available():  # not is_file(): a 300-character name raises OSError there
+            raise ValueError(f"unknown device {schema.shown(str(name_or_path))} "
+                             f"(available: {', '.join(available())})")
     device: Device = schema.load(path, DEVICE_SCHEMA, "device")
     return device

@@ -75,7 +75,8 @@ EVENT_FIELDS: dict[str, dict[str, Field]] = {
     },
     "clear": {"what": Field(Str(choices=ev.CLEAR_WHAT), default="all")},
     "set_layout": {"path": Field(Str(max_len=500), required=True)},
-    "set_device": {"name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'"),
+    "set_device": {"name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'",
+                                     max_len=64),
                                  required=True)},
 }
 assert set(EVENT_FIELDS) == set(ev.EVENT_TYPES), "every event type needs its YAML fields"
@@ -224,7 +225,8 @@ SCENARIO_SCHEMA = Record(name="scenario", post=_cross_checks, fields={
     "name": Field(Str(max_len=200), default=""),
     "duration": Field(Float(0.1, 86_400), required=True),
     "layout": Field(FileRef(roots=(paths.LAYOUTS,), kind="layout"), default=None),
-    "device": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'"),
+    "device": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'",
+                                     max_len=64),
                     default=None),
     "background": Field(Str(pattern=BACKGROUND_SPEC, pattern_help="scene, scene:night, camera[:N], auto, a "
                             "PNG/JPEG, a video or a folder of frames ending in '/'"), default=None),

@@ -38,6 +38,7 @@ import math
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,22 +205,40 @@ def _kind(node: Node) -> str:
     return f"{type(value).__name__.replace('str', 'string').replace('bool', 'boolean')} {shown(node.value)}"
 
 
+_NAMES = {"\0": "NUL", "\a": "BEL", "\b": "backspace", "\x1b": "ESC", "\x7f": "DEL", "\r": "carriage return",
+          "\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (NEL)"}
+
+
 def _char_name(c: str) -> str:
-    names = {"\0": "NUL", "\a": "BEL", "\b": "backspace", "\x1b": "ESC", "\x7f": "DEL", "\r": "carriage return",
-             "\x0b": "vertical tab", "\x0c": "form feed", "\x85": "next line (NEL)",
-             "\u2028": "line separator", "\u2029": "paragraph separator"}
-    kind = ("lone surrogate" if "\ud800" <= c <= "\udfff" else "non-character" if c in "\ufffe\uffff"
-            else "control character")
-    return f"{kind} U+{ord(c):04X}" + (f" ({names[c]})" if c in names else "")
+    """`control character U+0007 (BEL)`, `format character U+200B (zero width space)`, ..."""
+    category = unicodedata.category(c)
+    kind = {"Cc": "control character", "Cs": "lone surrogate", "Co": "private-use character",
+            "Cf": "format character", "Zl": "line separator", "Zp": "paragraph separator"}.get(category)
+    if kind is None:
+        kind = "non-character" if category == "Cn" and (ord(c) & 0xFFFE == 0xFFFE or "\ufdd0" <= c <= "\ufdef") \
+            else "unassigned character" if category == "Cn" else "invisible character"
+    name = _NAMES.get(c) or unicodedata.name(c, "").lower()
+    return f"{kind} U+{ord(c):04X}" + (f" ({name})" if name and category not in ("Zl", "Zp") else "")
 
 
-#: What text may not hold: C0 and C1 controls but tab and newline, DEL, surrogates, U+FFFE/U+FFFF.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: What text may not hold: C0 and C1 controls but tab and newline, DEL, surrogates, non-characters.
+_UNPRINTABLE = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+#: ... and what no font here draws, some of which pygame refuses to render alone ("Text has zero width"):
+#: Unicode's default-ignorable code points (but the soft hyphen), line and paragraph separators, private use.
+_INVISIBLE = ("\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+              "\u3164\ue000-\uf8ff\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+              "\U0001d173-\U0001d17a\U000e0000-\U0010ffff")
+_NOT_SHOWN = re.compile(f"[{_UNPRINTABLE}{_INVISIBLE}]")
 
 
 def text_problem(text: str) -> str | None:
-    """Why `text` cannot be shown (a character that cannot be encoded or has no glyph), or None."""
-    bad = _UNPRINTABLE.search(text)
+    """Why `text` cannot be shown (a character that cannot be encoded or that no font draws), or None."""
+    bad = _NOT_SHOWN.search(text)
+    end = bad.start() if bad is not None else len(text)
+    if not text.isascii():  # unassigned code points, in this Python's Unicode version
+        index = next((i for i, c in enumerate(text[:end]) if unicodedata.category(c) == "Cn"), None)
+        if index is not None:
+            return f"{_char_name(text[index])} at character {index + 1} cannot be shown"
     if bad is None:
         return None
     return f"{_char_name(bad.group())} at character {bad.start() + 1} cannot be shown"
@@ -623,7 +642,7 @@ class _TooManyValues(Exception):
 def _counting(base: type) -> type:
     """`base` loader counting the values it builds; past MAX_VALUES it stops composing."""
 
-    class Counting(base):  # type: ignore[valid-type, misc]
+    class Counting(base):  # type: ignore[misc]
         count = 0
         known: dict[tuple[str, bool, bool], str] | None = None  # plain values repeat: resolve each once
 

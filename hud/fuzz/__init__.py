@@ -68,8 +68,11 @@ class Counts:
 
 def run(name: str, boundary: Boundary, cases: int, seed: int, bound: float = 1.0) -> Counts:
     """`cases` cases of one boundary; case i uses its own generator seeded from (seed, name, i), so any
-    failing case can be replayed alone."""
+    failing case can be replayed alone. A boundary with a `warm()` method has it called first, untimed."""
     counts = Counts(name)
+    warm = getattr(boundary, "warm", None)
+    if callable(warm):  # one-time setup (imports, fonts, caches) is not the first case's time
+        warm()
     for i in range(cases):
         rng = random.Random(f"{seed}:{name}:{i}")
         start = time.perf_counter()

@@ -22,6 +22,7 @@ import random
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from hud.schema import ConfigError, Problem
 if TYPE_CHECKING:
     from hud.background import BackgroundSource
     from hud.device import Device
+    from hud.events import ShowCard
     from hud.layout import Layout
     from hud.scenario import Scenario
 
@@ -58,6 +60,8 @@ HOSTILE_SCALARS: tuple[str, ...] = (
     ".nan", ".NaN", ".inf", "-.inf", "'nan%'", "'inf%'", "'-inf%'", "'1e400%'", "'-5%'", "'0%'", "'100.0000001%'",
     "-1", "0", "-0.0", "1", "65535", "1e400", "-1e400", "1" + "0" * 400, "9" * 400 + ".5", "9" * 5000,
     "0x" + "f" * 200, "1:30:00", "0o777", "1_000", "0b101", "1e-400", "4097", "-4097", "2147483648",
+    "2048", "4096", "200", "8", "12", "255", "256", "100", "0.0001", "1.0e-300", "86400", "1000000", "-45", "45",
+    "120", "0.01", "0.1", "600", "3600",
     "!!int abc", "!!int ''", "!!int 9.5", "!!bool maybe", "!!float xyz", "!!float ''", "!!timestamp nope",
     "!!timestamp 2020-02-30", "2020-13-45", "2020-01-01", "2001-12-14t21:59:43.10-05:00", "!!null x",
     "!!str 12", "!!binary aGVsbG8=", "!!binary '%%%'", "!!python/object:os.system ls",
@@ -100,6 +104,51 @@ def _bitmaps() -> tuple[str, ...]:
             "''", _bomb_png(), base64.b64encode(b"GIF89a" + b"\0" * 20).decode(), "'" + _PNG_1x1 + "\n'")
 
 
+#: Valid values at the edges of their ranges, by field name: accepted files that push the renderer.
+EXTREMES: dict[str, tuple[str, ...]] = {
+    "number": ("0", "0.1", "0.5", "1", "8", "600", "3600", "86400", "1000000", "0.0001"),
+    "text": ("''", "x", "'" + "W" * 2000 + "'", "'" + "中" * 2000 + "'", "'" + "word " * 399 + "'", "🙂🙂",
+             "'a\tb'", '"line\nbreaks\n\nhere"', "'   '", "'​'", "'ـــ'", "'́́'", "'x" + "́" * 500 + "'"),
+    "maneuver": ("straight", "slight_left", "left", "sharp_left", "slight_right", "right", "sharp_right", "uturn",
+                 "roundabout", "arrive"),
+    "layout": ("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap"),
+    "view": ("main", "dashboard", "always_on"),
+    "what": ("all", "notifications", "navigation", "payment", "caption", "cards"),
+    "kind": ("tap", "double_tap", "swipe_forward", "swipe_back", "swipe_down", "long_press"),
+    "connectivity": ("5g", "4g", "wifi", "bluetooth", "offline"),
+    "outcome": ("success", "failed"), "by": ("voice", "tap", "gaze"), "currency": ("CNY", "USD", "XXX", "JPY"),
+    "exit": ("1", "8"), "ok": ("true", "false"), "urgent": ("true", "false"),
+    "battery_main": ("0", "1", "14", "100"), "battery_swap": ("0", "100"),
+    "name": ("generic", "even-g1", "even-g2", "meta-rayban-display", "nope", "'" + "a" * 300 + "'"),
+    "path": ("compact.yaml", "g1.yaml", "square.yaml", "/dev/zero", "/etc/passwd", "'" + "a" * 300 + "'", "../x"),
+}
+
+
+def _value(field: str, rng: random.Random) -> str:
+    """Mostly a valid extreme for `field` (so the file is accepted and rendered), sometimes a hostile one."""
+    if rng.random() < 0.15:
+        return rng.choice(HOSTILE_SCALARS)
+    if field == "data":
+        return rng.choice(_bitmaps())
+    if field in EXTREMES:
+        return rng.choice(EXTREMES[field])
+    if field in ("text", "title", "body", "app", "merchant", "street", "reason", "top", "bottom", "left", "right"):
+        return rng.choice(EXTREMES["text"])
+    return rng.choice(EXTREMES["number"])
+
+
+def _event_line(rng: random.Random) -> str:
+    """A timeline item of a random type, with a random selection of its fields."""
+    from hud.scenario import EVENT_FIELDS
+
+    kind = rng.choice(sorted(EVENT_FIELDS))
+    names = sorted(EVENT_FIELDS[kind])
+    chosen = rng.sample(names, rng.randint(0, len(names)))
+    parts = [f"at: {rng.choice(('0', '0.5', '1', '2.5', '30', '59.9', '60'))}", f"event: {kind}"]
+    parts += [f"{name}: {_value(name, rng)}" for name in chosen]
+    return "  - {" + ", ".join(parts) + "}"
+
+
 def _kind_lines(kind: str, rng: random.Random) -> list[str]:
     """Lines that reach the fields a shipped file of `kind` does not use (bitmap cards, fonts, layouts)."""
     value = rng.choice(HOSTILE_SCALARS)
@@ -111,7 +160,7 @@ def _kind_lines(kind: str, rng: random.Random) -> list[str]:
                 "  - {kind: caption, max_lines: 12, size: ['1%', '1%']}", f"  - {{kind: card, margin: {value}}}"]
     if kind == "scenario":
         data = rng.choice(_bitmaps())
-        return [f"  - {{at: 1, event: show, layout: bitmap, data: {data}}}",
+        return [*(_event_line(rng) for _ in range(6)),f"  - {{at: 1, event: show, layout: bitmap, data: {data}}}",
                 f"  - {{at: 0, event: show, layout: {rng.choice(('bitmap', 'text_wall', 'reference_card'))}, "
                 f"title: {value}, text: {value}}}",
                 f"  - {{at: 0.5, event: set_layout, path: {file}}}", f"layout: {file}",
@@ -121,7 +170,17 @@ def _kind_lines(kind: str, rng: random.Random) -> list[str]:
                 f"  - {{at: {value}, event: navigate, maneuver: left, distance: {value}, street: {value}}}",
                 f"start_time: {value}", f"status: {{battery_main: {value}}}"]
     if kind == "device":
-        return [f"layout: {file}", f"position: [0, {value}]", f"fov: [{value}, 20]", f"panel: [{value}, 100]",
+        number = rng.choice(("0", "1", "16", "4096", "120", "-45", "45", "0.01", "100", "100000", "8", "5", "-5"))
+        return [f"panel: [{rng.choice(('16', '4096', '640'))}, {rng.choice(('16', '4096', '200'))}]",
+                f"fov: [{rng.choice(('1', '120', '30'))}, {rng.choice(('1', '120', '7.8'))}]",
+                f"position: [{rng.choice(('-45', '45', '0'))}, {rng.choice(('-45', '45', '0'))}]",
+                f"grey_bits: {rng.choice(('1', '8'))}", f"nits: {rng.choice(('1', '100000'))}",
+                f"optics: {{{rng.choice(('blur', 'bloom', 'ghost', 'eyebox', 'level', 'auto_ratio', 'min_nits'))}: "
+                f"{number}, brightness: {rng.choice(('auto', 'fixed'))}, dither: {rng.choice(('true', 'false'))}}}",
+                f"optics: {{transmission: {rng.choice(('0.01', '1'))}, ghost_offset: [{number}, {number}]}}",
+                f"power: {{{rng.choice(('base_mw', 'full_mw', 'system_mw', 'battery_wh', 'swap_wh'))}: {number}}}",
+                "eyes: left", "hue: '#000000'", "hue: '#FFFFFF'",
+                f"layout: {file}", f"position: [0, {value}]", f"fov: [{value}, 20]", f"panel: [{value}, 100]",
                 f"optics: {{blur: {value}}}", f"optics: {{ghost_offset: [{value}, 0]}}", f"nits: {value}",
                 f"power: {{battery_wh: {value}}}", f"hue: {value}", f"grey_bits: {value}"]
     return [f"  - {{names: [{value}], name: {value}, amount: {value}}}", f"      - {{shop: {value}, price: {value}}}",
@@ -142,8 +201,22 @@ def _scalar_spans(path: Path) -> tuple[tuple[int, int], ...]:
 def _replace_scalars(text: str, spans: tuple[tuple[int, int], ...], rng: random.Random) -> str:
     chosen = sorted(rng.sample(spans, min(len(spans), rng.randint(1, 3))), reverse=True)
     for start, end in chosen:
-        text = text[:start] + rng.choice(HOSTILE_SCALARS) + text[end:]
+        extreme = rng.choice(EXTREMES["text"] + EXTREMES["number"])
+        text = text[:start] + (rng.choice(HOSTILE_SCALARS) if rng.random() < 0.6 else extreme) + text[end:]
     return text
+
+
+def _set_top_level(text: str, line: str) -> str:
+    """`line` (`key: value`) in place of the top-level key's own line and block, or added at the end."""
+    key = line.split(":", 1)[0] + ":"
+    lines = text.split("\n")
+    for i, old in enumerate(lines):
+        if old.startswith(key):
+            end = i + 1
+            while end < len(lines) and (lines[end].startswith((" ", "#")) or not lines[end].strip()):
+                end += 1
+            return "\n".join([*lines[:i], line, *lines[end:]])
+    return text.rstrip("\n") + "\n" + line + "\n"
 
 
 def _mutate_lines(text: str, rng: random.Random, kind: str) -> str:
@@ -163,7 +236,13 @@ def _mutate_lines(text: str, rng: random.Random, kind: str) -> str:
     elif op == 5:
         lines.insert(i, rng.choice(COMMON_LINES))
     else:
-        lines.insert(i, rng.choice(_kind_lines(kind, rng)))
+        line = rng.choice(_kind_lines(kind, rng))
+        if not line.startswith(" "):
+            return _set_top_level(text, line)
+        if kind == "scenario" and line.startswith("  - ") and "timeline:" in text:  # an event: in the timeline
+            at = text.index("timeline:") + len("timeline:")
+            return text[:at] + "\n" + line + text[at:].replace("timeline: []", "timeline:")
+        lines.insert(i, line)
     return "\n".join(lines)
 
 
@@ -211,9 +290,57 @@ def _mutate_bytes(data: bytes, rng: random.Random) -> bytes:
     return bytes(buf)
 
 
+def _widget_line(rng: random.Random) -> str:
+    """A widget of a random kind with valid values at the edges of their ranges."""
+    kind = rng.choice(("status_bar", "navigation", "payment", "notification", "caption", "label", "card"))
+    anchor = rng.choice(("top", "bottom", "left", "right", "centre", "top-left", "bottom-right"))
+    size = rng.choice(("1", "4096", "'100%'", "'0.000001%'", "'50%'", "300"))
+    margin = rng.choice(("0", "2048", "[0, 300]", "[700, 0]"))
+    parts = [f"kind: {kind}", f"anchor: {anchor}", f"margin: {margin}",
+             f"size: [{size}, {rng.choice(('1', '4096', '100%', '30'))}]",
+             f"font_size: {rng.choice(('8', '200', '24'))}", f"brightness: {rng.choice(('0', '1', '0.001'))}"]
+    if kind in ("notification", "caption"):
+        parts.append(f"max_lines: {rng.choice(('1', '12'))}")
+    if kind == "label":
+        parts.append(f"text: {rng.choice(EXTREMES['text'][1:])}")
+    if kind == "card":
+        parts.append(f"view: {rng.choice(EXTREMES['view'])}")
+    return "  - {" + ", ".join(parts) + "}"
+
+
+def _extreme(text: str, rng: random.Random, kind: str) -> str:
+    """One valid edit at the edge of what the schema allows, for the renderer rather than the checker."""
+    if kind == "layout" and "widgets:" in text:
+        at = text.index("widgets:") + len("widgets:")
+        return text[:at] + "\n" + _widget_line(rng) + text[at:]
+    if kind == "scenario" and "timeline:" in text:
+        at = text.index("timeline:") + len("timeline:")
+        return text[:at] + "\n" + _event_line(rng) + text[at:].replace("timeline: []", "timeline:")
+    if kind == "device":
+        return _set_top_level(text, rng.choice(_kind_lines("device", rng)[:12]))
+    spans = [span for span in _scalar_spans_of(text) if text[span[1]:span[1] + 1] != ":"]  # values only
+    if not spans:
+        return text
+    start, end = rng.choice(spans)
+    return text[:start] + rng.choice(EXTREMES["text"] + EXTREMES["number"]) + text[end:]
+
+
+def _scalar_spans_of(text: str) -> list[tuple[int, int]]:
+    try:
+        return [(t.start_mark.index, t.end_mark.index) for t in yaml.scan(text, Loader=yaml.CSafeLoader)
+                if isinstance(t, yaml.ScalarToken)]
+    except yaml.YAMLError:
+        return []
+
+
 def mutate(path: Path, rng: random.Random, kind: str) -> bytes:
-    """One hostile variant of the shipped file at `path`: one to three mutations of mixed levels."""
+    """One hostile variant of the shipped file at `path`: one to three mutations of mixed levels; or,
+    one time in three, one to three valid edits at the edges of the ranges (for the renderer)."""
     text = path.read_text(encoding="utf-8")
+    if rng.random() < 1 / 3:
+        for _ in range(rng.randint(1, 3)):
+            text = _extreme(text, rng, kind)
+        return text.encode("utf-8")
     for _ in range(rng.randint(1, 3)):
         level = rng.random()
         if level < 0.4:
@@ -307,12 +434,15 @@ def _layout_for(path: Path) -> Layout:
     return load_layout(path)
 
 
-def _render(scenario: Scenario, device: Device, layout: Layout, times: list[float], composite: bool) -> None:
+def _render(scenario: Scenario, device: Device, layout: Layout, times: list[float], composite: bool,
+            card: ShowCard | None = None) -> None:
     from hud.session import Session
 
     session = Session(scenario, device, layout, _background(), (160, 90))
     for t in sorted(times):
         session.seek(t)
+        if card is not None:
+            session.push(card)
         session.render_composite() if composite else session.render_panel()
 
 
@@ -331,7 +461,20 @@ def layout_case(rng: random.Random) -> Outcome:
     path = _write("layout.yaml", mutate(source, rng, "layout"))
     device = _shipped_device(rng.choice(available()))
     t = rng.uniform(0, 60)
-    return classify(lambda: _render(_city_walk(), device, load_layout(path), [t], composite=False))
+    card = _card(rng)
+    return classify(lambda: _render(_city_walk(), device, load_layout(path), [t], composite=False, card=card))
+
+
+def _card(rng: random.Random) -> ShowCard | None:
+    """A card pushed over the city walk (it has none), so card widgets draw too; or none."""
+    from hud.events import CARD_VIEWS, ShowCard
+
+    if rng.random() < 0.4:
+        return None
+    text = rng.choice(("Hello", "W" * 2000, "中" * 500, "word " * 300, "", "🙂 emoji"))
+    layout = rng.choice(("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap"))
+    return ShowCard(layout=layout, view=rng.choice(CARD_VIEWS), text=text, top=text, bottom=text, title=text,
+                    left=text, right=text, data=_PNG_1x1)
 
 
 def scenario_case(rng: random.Random) -> Outcome:
@@ -414,9 +557,24 @@ def assistant_case(rng: random.Random) -> Outcome:
         shutil.copyfile(source, target)
 
 
+@dataclass(frozen=True)
+class FileBoundary:
+    """A boundary (called with a generator, it runs one case) whose `warm()` pays the one-time costs
+    (imports, fonts, the background scene) before the runner starts timing cases."""
+
+    case: Callable[[random.Random], Outcome]
+
+    def __call__(self, rng: random.Random) -> Outcome:
+        return self.case(rng)
+
+    def warm(self) -> None:
+        for i in range(3):
+            self.case(random.Random(f"warm:{i}"))
+
+
 BOUNDARIES: dict[str, Boundary] = {
-    "layout": layout_case,
-    "scenario": scenario_case,
-    "device": device_case,
-    "assistant": assistant_case,
+    "layout": FileBoundary(layout_case),
+    "scenario": FileBoundary(scenario_case),
+    "device": FileBoundary(device_case),
+    "assistant": FileBoundary(assistant_case),
 }
