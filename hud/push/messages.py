@@ -14,6 +14,8 @@ Text is checked here too, because the renderer and the wire cannot take every Py
                       only of them cannot be drawn at all; they are accepted right after a visible
                       letter or sign that is not CJK (an emoji's joiner, a variation selector, a soft
                       hyphen in a word), where the line breaker keeps them with it, and refused elsewhere
+                      (the text renderer's limit today: it fails on a piece of zero width; once it
+                      skips such pieces, this rule can go, and "你好\u200b世界" will pass)
 Bitmaps are decoded completely (a PNG with a valid header and broken data is refused here, not
 when the frame loop draws it), after their declared size is checked against the pixel cap.
 """

@@ -78,10 +78,10 @@ TRANSPORT_MAX_BYTES = 4 * MAX_BYTES
 #: read-ahead at 4 MB a client, 128 MB for 32, what 64 frames of 64 kB were before; the flood bench
 #: measured no difference between 16 and 64.
 READ_AHEAD_FRAMES = 16
-_LOG = logging.getLogger("hud.push")
 #: 128 messages a frame is 7,680 a second at 60 fps, and at about 80 us each (receive, validate,
 #: acknowledge) leaves most of a 16.7 ms frame to the frame loop. None: no fairness wait.
 DEFAULT_INTAKE_PER_FRAME = 128
+_LOG = logging.getLogger("hud.push")
 
 
 class PushServerError(RuntimeError):
@@ -257,7 +257,11 @@ class PushServer:
 
     # -- life ----------------------------------------------------------------------------------
     def start(self, timeout: float = 5.0) -> PushServer:
-        """Listen (in a daemon thread); returns once listening, or raises PushServerError."""
+        """Listen (in a daemon thread); returns once listening, or raises PushServerError.
+
+        Before it listens, the server thread parses one message of every kind (`messages.warm_up`,
+        about 70 ms once per process), so no client's first message pays for it.
+        """
         if self._thread is not None:
             raise PushServerError("the push server is already started")
         self._thread = threading.Thread(target=self._run, name="hud-push-server", daemon=True)
