@@ -148,3 +148,10 @@ def test_glasses_messages_validate_and_client_messages_do_not_pass_as_them() -> 
     assert not glasses.is_valid({"type": "gesture", "kind": "tap"})  # a client's gesture has no time
     assert not p.client_validator().is_valid({"type": "gesture", "kind": "tap", "at": 1.5})
     assert not glasses.is_valid({"type": "ack", "id": 1, "coalesced": -1, "applied_at": 0})
+
+
+def test_the_client_leaves_and_their_examples_cover_every_message_kind() -> None:
+    """What the server warms up with and the fuzzer mutates: an example of every kind a client may send."""
+    assert sorted(p.CLIENT_LEAVES) == sorted(CLIENT_LEAVES)
+    assert {name for name, _ in p.client_examples()} == set(CLIENT_LEAVES)
+    assert all(isinstance(parse(json.dumps(example)), Accepted | Hello) for _, example in p.client_examples())
