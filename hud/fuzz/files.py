@@ -452,13 +452,12 @@ def _write(name: str, data: bytes) -> Path:
     return path
 
 
-def layout_case(rng: random.Random) -> Outcome:
-    """A mutated layout, rendered on a random shipped device at a random moment of the city walk."""
+def check_layout(data: bytes, rng: random.Random) -> Outcome:
+    """A layout, rendered on a random shipped device at a random moment of the city walk (with a card)."""
     from hud.device import available
     from hud.layout import load_layout
 
-    source = rng.choice(SHIPPED["layout"])
-    path = _write("layout.yaml", mutate(source, rng, "layout"))
+    path = _write("layout.yaml", data)
     device = _shipped_device(rng.choice(available()))
     t = rng.uniform(0, 60)
     card = _card(rng)
@@ -477,13 +476,12 @@ def _card(rng: random.Random) -> ShowCard | None:
                     left=text, right=text, data=_PNG_1x1)
 
 
-def scenario_case(rng: random.Random) -> Outcome:
-    """A mutated scenario, rendered at 0 s and at a random moment within its duration."""
+def check_scenario(data: bytes, rng: random.Random) -> Outcome:
+    """A scenario on its device and layout, rendered at 0 s and at a random moment within its duration."""
     from hud.device import load_device
     from hud.scenario import load_scenario
 
-    source = rng.choice(SHIPPED["scenario"])
-    path = _write("scenario.yaml", mutate(source, rng, "scenario"))
+    path = _write("scenario.yaml", data)
     fraction = rng.random()
 
     def run() -> None:
@@ -495,12 +493,11 @@ def scenario_case(rng: random.Random) -> Outcome:
     return classify(run)
 
 
-def device_case(rng: random.Random) -> Outcome:
-    """A mutated device profile: its layout's panel rendered and composited (optics) at a random moment."""
+def check_device(data: bytes, rng: random.Random) -> Outcome:
+    """A device profile: its layout's panel rendered and composited (optics) at a random moment."""
     from hud.device import load_device
 
-    source = rng.choice(SHIPPED["device"])
-    path = _write("device.yaml", mutate(source, rng, "device"))
+    path = _write("device.yaml", data)
     t = rng.uniform(0, 60)
 
     def run() -> None:
@@ -524,16 +521,16 @@ REQUESTS: tuple[str, ...] = (
 )
 
 
-def assistant_case(rng: random.Random) -> Outcome:
-    """One mutated data file among copies of the others; the assistant built, asked and its answer shown."""
+def check_assistant(data: bytes, rng: random.Random, name: str = "answers.yaml") -> Outcome:
+    """`data` as the assistant's data file `name`, among copies of the others: the assistant built, asked
+    two random requests, and its answers shown on the panel."""
     from hud.assistant import Assistant
     from hud.scenario import load_scenario
     from hud.session import Session
 
-    source = rng.choice(SHIPPED["assistant"])
     folder = _assistant_dir()
-    target = folder / source.name
-    target.write_bytes(mutate(source, rng, "assistant"))
+    target = folder / name
+    target.write_bytes(data)
     requests = rng.sample(REQUESTS, 2)
     fraction = rng.random()
 
@@ -554,7 +551,24 @@ def assistant_case(rng: random.Random) -> Outcome:
     try:
         return classify(run)
     finally:
-        shutil.copyfile(source, target)
+        shutil.copyfile(paths.ASSETS / "assistant" / name, target)
+
+
+def check(kind: str, data: bytes, rng: random.Random, name: str | None = None) -> Outcome:
+    """`data` as a file of `kind` (for the assistant, data file `name`) through the real loader, and
+    rendered when accepted."""
+    if kind == "assistant":
+        return check_assistant(data, rng, name or "answers.yaml")
+    return {"layout": check_layout, "scenario": check_scenario, "device": check_device}[kind](data, rng)
+
+
+def _case(kind: str) -> Callable[[random.Random], Outcome]:
+    def case(rng: random.Random) -> Outcome:
+        source = rng.choice(SHIPPED[kind])
+        return check(kind, mutate(source, rng, kind), rng, source.name)
+
+    case.__doc__ = f"One mutated shipped {kind} file, checked and rendered."
+    return case
 
 
 @dataclass(frozen=True)
@@ -572,9 +586,4 @@ class FileBoundary:
             self.case(random.Random(f"warm:{i}"))
 
 
-BOUNDARIES: dict[str, Boundary] = {
-    "layout": FileBoundary(layout_case),
-    "scenario": FileBoundary(scenario_case),
-    "device": FileBoundary(device_case),
-    "assistant": FileBoundary(assistant_case),
-}
+BOUNDARIES: dict[str, Boundary] = {kind: FileBoundary(_case(kind)) for kind in SHIPPED}
