@@ -99,9 +99,9 @@ class ConfigError(Exception):
             if context and text is not None:
                 lines = text.split("\n")  # YAML's lines: the reader refuses every other line break
                 if 1 <= p.line <= len(lines):
-                    line = shown_line(lines[p.line - 1])
+                    line, caret = excerpt(lines[p.line - 1], p.col)
                     out.append(f"    {line}")
-                    out.append("    " + " " * min(p.col - 1, len(line)) + "^")
+                    out.append(f"    {caret}^")
         return "\n".join(out)
 
 
@@ -110,6 +110,23 @@ def shown_line(line: str, width: int = 200) -> str:
     line = line.rstrip("\r")
     line = "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in line)
     return line if len(line) <= width else line[:width] + "…"
+
+
+def excerpt(line: str, col: int, width: int = 160) -> tuple[str, str]:
+    """A source line as it can be printed (escapes for what is unprintable, at most about `width`
+    characters around column `col`), and the whitespace that puts a caret under that column."""
+    line = line.rstrip("\r")
+    start = max(0, min(col - 1 - width // 2, len(line) - width)) if len(line) > width else 0
+    piece = line[start:start + width]
+
+    def printable(c: str) -> str:
+        return c if c.isprintable() or c == "\t" else repr(c)[1:-1]
+
+    head = "…" if start else ""
+    tail = "…" if start + width < len(line) else ""
+    before = piece[:max(0, col - 1 - start)]
+    caret = " " * len(head) + "".join("\t" if c == "\t" else " " * len(printable(c)) for c in before)
+    return head + "".join(printable(c) for c in piece) + tail, caret
 
 
 def shown(value: object, width: int = 60) -> str:
@@ -146,7 +163,7 @@ _BUILDERS: dict[str, tuple[Callable[[SafeConstructor, ScalarNode], Any], str]] =
     "int": (SafeConstructor.construct_yaml_int, "an integer"),
     "float": (SafeConstructor.construct_yaml_float, "a number"),
     "str": (SafeConstructor.construct_yaml_str, "a string"),
-    "timestamp": (SafeConstructor.construct_yaml_timestamp, "a date or time like 2024-05-01"),
+    "timestamp": (SafeConstructor.construct_yaml_timestamp, "a valid date or time"),
 }
 _COLLECTION_TAGS = {MappingNode: _YAML_TAG + "map", SequenceNode: _YAML_TAG + "seq"}
 
@@ -178,8 +195,8 @@ def construct(node: ScalarNode) -> tuple[Any, str | None]:
     try:
         return build(_SAFE, node), None
     except Exception:  # PyYAML's constructors raise KeyError, ValueError, AttributeError, ...
-        if short == "timestamp" and _implicit(node):  # `2020-13-45` only looks like a date: it is text
-            return node.value, None
+        if short == "timestamp":  # `2020-13-45` looks like a date, so YAML reads it as one
+            return INVALID, f"{shown(node.value)} is not a valid date or time (like 2024-05-01); quote it if it is text"
         return INVALID, f"{shown(node.value)} is not {what} (tag {tag_name(tag)})"
 
 
@@ -324,7 +341,7 @@ class Bool(Scalar):
 
 @dataclass
 class Str(Scalar):
-    """Printable text; numbers and dates written plainly are taken as their text ("2" as a street number)."""
+    """Printable text; numbers written plainly are taken as their text ("2" as a street number)."""
 
     choices: tuple[str, ...] | None = None
     pattern: str | None = None
@@ -351,8 +368,8 @@ class Str(Scalar):
 
     def text(self, node: Node, ctx: Context, name: str) -> Any:
         if (isinstance(node, ScalarNode) and self.choices is None and _implicit(node)
-                and node.tag in (_YAML_TAG + "int", _YAML_TAG + "float", _YAML_TAG + "timestamp")):
-            return str(node.value)  # as written: never built, so `2020-13-45` or 5,000 digits are text too
+                and node.tag in (_YAML_TAG + "int", _YAML_TAG + "float")):
+            return str(node.value)  # as written: never built, so 5,000 digits are text too
         value = self.scalar(node, ctx, name)
         if value is INVALID or isinstance(value, str):
             return value
@@ -397,7 +414,8 @@ class FileRef(Str):
             candidates = paths.candidates(value, *roots)
             odd = next((p for p in candidates if p.exists() and not p.is_file()), None)
         except (OSError, ValueError) as exc:  # a name too long for the file system, ...
-            return ctx.error(node, f"cannot look for {self.kind} {shown(value)}: {exc}")
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return ctx.error(node, f"cannot look for {self.kind} {shown(value)}: {why}")
         if found is None and odd is not None:
             return ctx.error(node, f"{self.kind} {shown(value)} is not a regular file ({odd})")
         if found is None:
@@ -627,8 +645,7 @@ def _unprintable(text: str, display: str) -> list[Problem]:
     problems = []
     for match in _NOT_IN_FILE.finditer(text):
         line, col = _position(text, match.start())
-        problems.append(Problem(display, line, col, f"{_char_name(match.group())} is not allowed in a YAML file"
-                                " (write it as an escape in a double-quoted string if you need it)"))
+        problems.append(Problem(display, line, col, f"{_char_name(match.group())} is not allowed in a YAML file"))
         if len(problems) == 10:
             break
     return problems
@@ -679,6 +696,11 @@ def parse(text: str, display: str) -> tuple[Node | None, list[Problem]]:
         what = exc.problem or "invalid YAML"
         if second:
             what = "a file holds one YAML document, found a second one"
+        elif "nesting depth" in what and exc.problem_mark is not None:  # libyaml's own limit, 1000 levels
+            line, col = _clamp(text, exc.problem_mark.line + 1, exc.problem_mark.column + 1)
+            return None, [Problem(display, line, col, f"lists and mappings nested deeper than {MAX_DEPTH} levels")]
+        elif exc.problem_mark is not None and text[exc.problem_mark.index:exc.problem_mark.index + 1] == "\t":
+            what += " (a tab: YAML indents with spaces only)"
         elif exc.context and exc.problem_mark is not None:
             found = exc.problem_mark
             what = f"{exc.context}: {what} (at {found.line + 1}:{found.column + 1})"

@@ -93,8 +93,8 @@ def test_a_byte_order_mark_is_read_and_columns_count_without_it(tmp_path: Path) 
 @pytest.mark.parametrize(("value", "message"), [
     ("!!bool maybe", "bad value for 'brightness': 'maybe' is not true or false (tag !!bool)"),
     ("!!int abc", "bad value for 'brightness': 'abc' is not an integer (tag !!int)"),
-    ("!!timestamp nope", "bad value for 'brightness': 'nope' is not a date or time like 2024-05-01 "
-                         "(tag !!timestamp)"),
+    ("!!timestamp nope", "bad value for 'brightness': 'nope' is not a valid date or time (like 2024-05-01); "
+                         "quote it if it is text"),
     ("!!float xyz", "bad value for 'brightness': 'xyz' is not a number (tag !!float)"),
     ("!custom 1", "bad value for 'brightness': unsupported tag '!custom' on '1': only plain values, lists and "
                   "mappings are read"),
@@ -110,7 +110,8 @@ def test_a_byte_order_mark_is_read_and_columns_count_without_it(tmp_path: Path) 
     ("1e400", "expected a number for 'brightness', got string '1e400'"),
     (".nan", "expected a finite number for 'brightness', got '.nan'"),
     ("-.inf", "expected a finite number for 'brightness', got '-.inf'"),
-    ("2020-13-45", "expected a number for 'brightness', got string '2020-13-45'"),
+    ("2020-13-45", "bad value for 'brightness': '2020-13-45' is not a valid date or time (like 2024-05-01); "
+                   "quote it if it is text"),
     ("2020-01-01", "expected a number for 'brightness', got date '2020-01-01'"),
     ("[0.5]", "expected a number for 'brightness', got a list"),
 ])
@@ -127,10 +128,20 @@ def test_tagged_collections_are_refused(tmp_path: Path) -> None:
     assert refused(path) == ["1:8: unsupported tag '!custom' on the mapping for 'theme'"]
 
 
-def test_dates_and_numbers_written_plainly_are_text_where_text_goes(tmp_path: Path) -> None:
-    path = write(tmp_path, "name: 2020-13-45\nwidgets:\n  - {kind: label, text: 1e400}\n")
+def test_numbers_written_plainly_are_text_where_text_goes(tmp_path: Path) -> None:
+    path = write(tmp_path, f"name: {'9' * 5000}\nwidgets:\n  - {{kind: label, text: 1.0e+400}}\n")
+    assert refused(path) == ["1:7: 'name' is 5000 characters long; at most 200 allowed"]
+    path = write(tmp_path, "name: 12\nwidgets:\n  - {kind: label, text: 1.0e+400}\n")
     layout = load_layout(path)
-    assert layout.name == "2020-13-45" and layout.widgets[0].text == "1e400"
+    assert layout.name == "12" and layout.widgets[0].text == "1.0e+400"
+
+
+def test_a_date_that_is_not_one_is_located(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: 2020-13-45\nwidgets:\n  - {kind: label, text: x}\n")
+    assert refused(path) == ["1:7: bad value for 'name': '2020-13-45' is not a valid date or time (like 2024-05-01); "
+                             "quote it if it is text"]
+    path = write(tmp_path, "name: '2020-13-45'\nwidgets:\n  - {kind: label, text: x}\n")
+    assert load_layout(path).name == "2020-13-45"
 
 
 @pytest.mark.parametrize(("line", "message"), [
