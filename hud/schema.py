@@ -420,9 +420,9 @@ class FileRef(Str):
             return ctx.error(node, f"{self.kind} {shown(value)} is not a regular file ({odd})")
         if found is None:
             return ctx.error(node, f"missing {self.kind}: " + paths.describe_search(value, *roots))
-        why = self.verify(found) if self.verify is not None else None
-        if why is not None:
-            return ctx.error(node, f"{self.kind} {shown(value)} cannot be used ({found}): {why}")
+        unusable = self.verify(found) if self.verify is not None else None
+        if unusable is not None:
+            return ctx.error(node, f"{self.kind} {shown(value)} cannot be used ({found}): {unusable}")
         return found
 
 
