@@ -165,7 +165,6 @@ _BUILDERS: dict[str, tuple[Callable[[SafeConstructor, ScalarNode], Any], str]] =
     "str": (SafeConstructor.construct_yaml_str, "a string"),
     "timestamp": (SafeConstructor.construct_yaml_timestamp, "a valid date or time"),
 }
-_COLLECTION_TAGS = {MappingNode: _YAML_TAG + "map", SequenceNode: _YAML_TAG + "seq"}
 
 
 def tag_name(tag: str) -> str:
@@ -411,8 +410,7 @@ class FileRef(Str):
         roots = (*self.roots, ctx.base_dir)
         try:
             found = paths.find(value, *roots)
-            candidates = paths.candidates(value, *roots)
-            odd = next((p for p in candidates if p.exists() and not p.is_file()), None)
+            odd = None if found else next((p for p in paths.candidates(value, *roots) if p.exists()), None)
         except (OSError, ValueError) as exc:  # a name too long for the file system, ...
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return ctx.error(node, f"cannot look for {self.kind} {shown(value)}: {why}")

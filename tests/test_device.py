@@ -29,3 +29,13 @@ def test_bad_profile_reports_positions(tmp_path) -> None:
         "3:8: 'panel' needs exactly 2 items, got 1",
         "5:7: unknown eyes 'three' (expected one of: left, right, both)",
     ]
+
+
+def test_a_name_too_long_for_the_file_system_is_an_unknown_device() -> None:
+    with pytest.raises(ValueError, match=r"unknown device 'aaaa.*\(300 characters\) \(available: "):
+        load_device("a" * 300)
+
+
+def test_a_name_with_a_path_in_it_is_not_a_device() -> None:
+    with pytest.raises(ValueError, match=r"unknown device '\.\./\.\./layouts/default'"):
+        load_device("../../layouts/default")

@@ -61,3 +61,19 @@ def test_same_time_events_keep_file_order(tmp_path) -> None:
 def test_missing_file_is_a_clear_problem(tmp_path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_scenario(tmp_path / "nope.yaml")
+
+
+def test_a_device_name_in_a_timeline_is_bounded(tmp_path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("duration: 5\ntimeline:\n  - {at: 1, event: set_device, name: " + "a" * 300 + "}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_scenario(path)
+    assert [f"{p.line}:{p.col}: {p.message}" for p in caught.value.problems] == [
+        "3:38: 'name' is 300 characters long; at most 64 allowed"]
+
+
+def test_a_scenario_name_too_long_for_the_file_system_is_located(tmp_path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_scenario(tmp_path / ("a" * 300 + ".yaml"))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.col) == (1, 1) and "File name too long" in problem.message
