@@ -72,3 +72,12 @@ def test_shot_with_a_hostile_layout_exits_2_located_not_a_bare_hud_line(in_root,
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"{HOSTILE}/not_a_font.yaml:2:20: font file 'README.md' cannot be used")
+
+
+def test_validate_checks_the_assistant_s_data_files_too(in_root, capsys) -> None:
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "assets" / "assistant").glob("*.yaml"))
+    assert main(["validate", *files]) == 0
+    out = capsys.readouterr().out
+    assert "ok   assets/assistant/routes.yaml (assistant routes)" in out and out.count("ok   ") == len(files)
+    assert main(["validate", "tests/fixtures/assistant/bad_routes.yaml"]) == 2
+    assert "tests/fixtures/assistant/bad_routes.yaml:5:12: expected a number for 'speed'" in capsys.readouterr().out
