@@ -109,7 +109,21 @@ POWER_SCHEMA = _record(Power, "power", {
 })
 
 
-DEVICE_SCHEMA = Record(name="device profile", build=_build, fields={
+#: The most panel pixels a profile may have: 2048 x 2048, over ten times the largest profile's. A 4096 x 4096
+#: panel takes most of a second a frame to draw and light, and no glasses display comes near it.
+MAX_PANEL_PIXELS = 2048 * 2048
+
+
+def _panel_size(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
+    panel = values.get("panel")
+    if not isinstance(panel, list) or panel[0] * panel[1] <= MAX_PANEL_PIXELS:
+        return True
+    ctx.error(nodes["panel"], f"'panel' is {panel[0]} x {panel[1]} = {panel[0] * panel[1]} pixels; at most "
+              f"{MAX_PANEL_PIXELS} (2048 x 2048) allowed")
+    return False
+
+
+DEVICE_SCHEMA = Record(name="device profile", build=_build, post=_panel_size, fields={
     "name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="lower-case letters, digits and '-'", max_len=64),
                   required=True),
     "label": Field(Str(max_len=200), required=True),

@@ -226,8 +226,7 @@ SCENARIO_SCHEMA = Record(name="scenario", post=_cross_checks, fields={
     "duration": Field(Float(0.1, 86_400), required=True),
     "layout": Field(FileRef(roots=(paths.LAYOUTS,), kind="layout"), default=None),
     "device": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'",
-                                     max_len=64),
-                    default=None),
+                        max_len=64), default=None),
     "background": Field(Str(pattern=BACKGROUND_SPEC, pattern_help="scene, scene:night, camera[:N], auto, a "
                             "PNG/JPEG, a video or a folder of frames ending in '/'"), default=None),
     "start_time": Field(Str(pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day like '08:41'"),

@@ -39,3 +39,14 @@ def test_a_name_too_long_for_the_file_system_is_an_unknown_device() -> None:
 def test_a_name_with_a_path_in_it_is_not_a_device() -> None:
     with pytest.raises(ValueError, match=r"unknown device '\.\./\.\./layouts/default'"):
         load_device("../../layouts/default")
+
+
+def test_a_panel_of_more_than_four_megapixels_is_refused(tmp_path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("name: big\nlabel: Big\npanel: [4096, 4096]\nfov: [30, 30]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_device(path)
+    assert [f"{p.line}:{p.col}: {p.message}" for p in caught.value.problems] == [
+        "3:8: 'panel' is 4096 x 4096 = 16777216 pixels; at most 4194304 (2048 x 2048) allowed"]
+    path.write_text("name: wide\nlabel: Wide\npanel: [4096, 1024]\nfov: [30, 7.5]\n")
+    assert load_device(path).panel == (4096, 1024)
