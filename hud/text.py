@@ -93,9 +93,9 @@ def _font(path: Path, size: int) -> pygame.font.Font:
 
 
 def runs(text: str) -> list[tuple[bool, str]]:
-    """Split `text` into (is_cjk, run) pieces."""
+    """Split `text` into (is_cjk, run) pieces (NUL dropped)."""
     out: list[tuple[bool, str]] = []
-    for ch in text:
+    for ch in text.replace("\x00", ""):  # SDL_ttf refuses NUL; the edges refuse it, this is a backstop
         cjk = is_cjk(ch)
         if out and out[-1][0] == cjk:
             out[-1] = (cjk, out[-1][1] + ch)
@@ -169,8 +169,10 @@ class TextRenderer:
         latin, cjk = self._pair(size, bold)
         ascent = max(latin.get_ascent(), cjk.get_ascent())
         height = self.line_height(size)
+        # Runs SDL_ttf cannot draw (zero-width characters alone) are skipped, not raised: the edges
+        # refuse such text, and the renderer still never takes the window down for one odd line.
         pieces = [(f, f.render(run, True, (level,) * 3, (0, 0, 0)))
-                  for c, run in runs(text) if run for f in [cjk if c else latin]]
+                  for c, run in runs(text) if run for f in [cjk if c else latin] if f.size(run)[0] > 0]
         width = sum(s.get_width() for _, s in pieces)
         out = pygame.Surface((max(1, width), height), depth=24)
         x = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from hud.layout import Theme
 from hud.pg import pygame
@@ -81,3 +82,12 @@ def test_wrap_cache_is_bounded_too() -> None:
         r.wrap(f"paragraph {i} " + "word " * 100, 18, 300)
         assert r.wrapped.bytes <= r.wrapped.capacity
     assert 5 < len(r.wrapped) < 200
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\x00", "a\x00b", "\u200d\u200b", "\ufe0f", "你\u200b好"])
+def test_characters_sdl_cannot_draw_never_raise(text: str) -> None:
+    r = renderer()
+    surface = r.render(text, 20)
+    assert surface.get_height() > 0
+    assert r.width(text, 20) >= 0
+    assert lit(r.render(text + "x", 20)) > 0  # the drawable part still draws
