@@ -86,10 +86,14 @@ def record(session: Session, seconds: float, fps: float, out: Path, progress: Pr
                              f"{limit} frames at this size); record .mp4, a smaller size or a lower fps")
     out.parent.mkdir(parents=True, exist_ok=True)
     frames = _frames(session, total, fps, progress, start)
-    if suffix == ".mp4":
-        writer(frames, out)
-    else:
-        _write_animation(frames, total, fps, out, gif=suffix == ".gif")
+    try:
+        if suffix == ".mp4":
+            writer(frames, out)
+        else:
+            _write_animation(frames, total, fps, out, gif=suffix == ".gif")
+    except BaseException:  # Ctrl+C or a failure half-way: no truncated file that looks like a recording
+        out.unlink(missing_ok=True)
+        raise
     return out
 
 

@@ -199,7 +199,7 @@ def _growth(before: float, after: float) -> str:
     return f"{(after - before) / before * 100:+.1f} %" if before > 0 else "n/a"
 
 
-def run_soak(minutes: float, out: TextIO = sys.stdout, rate: float = RATE, fps: float = FPS,
+def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps: float = FPS,
              view: tuple[int, int] = VIEW, seed: int = 1) -> int:
     """Soak a headless session with the push server for `minutes`; print the figures to `out` as it goes.
 
@@ -218,8 +218,10 @@ def run_soak(minutes: float, out: TextIO = sys.stdout, rate: float = RATE, fps: 
     first, last = Window(warmup, length), Window(seconds - length, length)
     every = 60.0 if seconds >= 180 else math.inf  # a progress line a minute on long runs
 
+    stream = out or sys.stdout
+
     def say(line: str) -> None:
-        print(line, file=out, flush=True)
+        print(line, file=stream, flush=True)
 
     session = Session.open(Options(scenario=paths.SCENARIOS / "empty.yaml", background="scene", view=view))
     server = PushServer("127.0.0.1", 0).start()

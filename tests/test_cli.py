@@ -120,3 +120,50 @@ def test_device_help_names_every_profile(capsys: pytest.CaptureFixture[str]) -> 
     assert len(available()) >= 7
     for name in available():
         assert name in out
+
+
+def _interrupt(argv: list[str], ready: str, tmp_path) -> tuple[int, str]:
+    """Start `python main.py ARGV`, wait for `ready` on its stderr or stdout, press Ctrl+C (SIGINT);
+    its exit code and everything it wrote."""
+    import os
+    import selectors
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *argv], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = b""
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            sel.register(proc.stderr, selectors.EVENT_READ)
+            deadline = time.monotonic() + 60
+            while ready.encode() not in seen and time.monotonic() < deadline and proc.poll() is None:
+                for key, _ in sel.select(timeout=0.5):
+                    seen += os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+        assert ready.encode() in seen, seen.decode(errors="replace")
+        time.sleep(0.3)  # into the loop proper
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, (seen + out + err).decode(errors="replace")
+
+
+@pytest.mark.parametrize(("argv", "ready"), [
+    (["--headless", "--serve", "--port", "0", "--seconds", "60", "--size", "320x180"], "push API on"),
+    (["--serve", "--port", "0", "--seconds", "60", "--background", "scene", "--size", "320x180"], "push API on"),
+    (["record", "--seconds", "60", "--fps", "10", "--size", "160x90", "--out", "demo.gif"], "recording demo.gif ["),
+    (["bench", "--soak", "5"], "figures:"),
+    (["fuzz", "--cases", "100000", "--boundary", "recording"], "fuzz: recording"),
+], ids=["headless-serve", "window-serve", "record", "soak", "fuzz"])
+def test_ctrl_c_exits_130_without_a_traceback(argv: list[str], ready: str, tmp_path) -> None:
+    code, output = _interrupt(argv, ready, tmp_path)
+    assert code == 130, output
+    assert "Traceback" not in output and output.rstrip().endswith("hud: interrupted"), output
+    assert not (tmp_path / "demo.gif").exists()  # no half-written recording
