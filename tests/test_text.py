@@ -91,3 +91,12 @@ def test_characters_sdl_cannot_draw_never_raise(text: str) -> None:
     assert surface.get_height() > 0
     assert r.width(text, 20) >= 0
     assert lit(r.render(text + "x", 20)) > 0  # the drawable part still draws
+
+
+def test_icon_cache_is_bounded_in_bytes_too() -> None:
+    from hud.widgets import arrows
+
+    for size in range(400, 1024, 40):
+        arrows.maneuver_icon("left", size)
+        assert arrows._ICONS.bytes <= arrows.ICON_CACHE_BYTES
+    assert arrows.maneuver_icon("left", 96) is arrows.maneuver_icon("left", 96)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TypeGuard
 
 from hud.pg import pygame
+from hud.text import ByteLRU, surface_bytes
 
 __all__ = ["MANEUVERS", "ROUNDABOUT_EXITS", "maneuver_icon"]
 
@@ -77,9 +77,21 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-@lru_cache(maxsize=128)
+#: Icons kept, by the bytes of their pixels (an entry count let 128 icons of up to 1024 px hold
+#: 400 MB): a 96 px navigation widget's 17 icons (10 maneuvers, 8 roundabout exits) are 0.5 MB.
+ICON_CACHE_BYTES = 16 * 1024 * 1024
+_ICONS: ByteLRU[tuple[str, int, int, int | None], pygame.Surface] = ByteLRU(ICON_CACHE_BYTES, surface_bytes)
+
+
 def _render(maneuver: str, size: int, level: int, exit_number: int | None) -> pygame.Surface:
-    """Rasterise at 4x and smoothscale down; cached because icons are drawn every frame.
+    """The icon from the cache (icons are drawn every frame), else drawn and kept."""
+    key = (maneuver, size, level, exit_number)
+    icon = _ICONS.get(key)
+    return icon if icon is not None else _ICONS.put(key, _draw(maneuver, size, level, exit_number))
+
+
+def _draw(maneuver: str, size: int, level: int, exit_number: int | None) -> pygame.Surface:
+    """Rasterise at 4x and smoothscale down.
 
     Left turns are the right-turn raster flipped, not redrawn: pygame fills polygons
     inclusive of their right edge, so a redrawn mirror would be a quarter pixel off.
