@@ -104,7 +104,7 @@ class Mix:
                        "title": self.text(rng.choice((10, 60))), "body": self.text(rng.choice((0, 80, 400))),
                        "urgent": rng.random() < 0.05, "duration": rng.choice((2, 4, 6))}
         elif r < 0.60:
-            self.distance = 900.0 if self.distance < 20 else self.distance - rng.uniform(5, 40)
+            self.distance = 900.0 if self.distance < 45 else self.distance - rng.uniform(5, 40)
             if rng.random() < 0.03:
                 message = {"type": "nav_end"}
             else:
