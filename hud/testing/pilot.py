@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,10 @@ from hud.pg import pygame
 from hud.session import Options, Session
 
 VIEWS = ("panel", "composite")
-_SESSIONS: dict[tuple[Any, ...], Session] = {}
+#: Sessions kept for reuse, least recently loaded dropped first: each holds its background's layers
+#: (tens of MB at 1280x720), and a suite over many devices and sizes must not keep them all.
+MAX_SESSIONS = 12
+_SESSIONS: OrderedDict[tuple[Any, ...], Session] = OrderedDict()
 
 #: Scenario event names whose push message has another type (and a discriminating field).
 _AS_MESSAGE: dict[str, tuple[str, dict[str, str]]] = {
@@ -109,6 +113,10 @@ class Pilot:
             session = Session.open(Options(scenario=scenario, device=device, layout=layout,
                                            background=background, view=tuple(size)))
             _SESSIONS[key] = session
+            while len(_SESSIONS) > MAX_SESSIONS:
+                _, oldest = _SESSIONS.popitem(last=False)
+                oldest.close()
+        _SESSIONS.move_to_end(key)
         session.restart()
         self.session = session
         self.loaded = Loaded(str(scenario), device, str(layout) if layout else None, background, tuple(size))
