@@ -41,6 +41,8 @@ MAX_RECORDING_BYTES = 128 * 1024 * 1024
 MAX_LINE_BYTES = 1024 * 1024
 #: Problems reported before reading stops (a corrupt file can have a million).
 MAX_PROBLEMS = 20
+#: Lists and objects inside a field, at most (a valid event has none).
+MAX_NESTING = 8
 
 _VIEW_LIMITS = ((16, 7680), (16, 4320))  # as `--size`
 _HEADER_FIELDS = ("format", "scenario", "device", "layout", "background", "view", "camera_fov", "optics")
@@ -184,23 +186,29 @@ def scan(text: str) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     if end != len(text):
         raise _Bad(end + 1, "malformed JSON: more after the object (one JSON object per line)")
     for key, value in values.items():
-        bad = _lone_surrogate(key) or _lone_surrogate(value)
-        if bad:
-            raise _Bad(columns[key][1], f"{key!r} holds a lone surrogate ({bad}): not text")
+        problem = _inside(key, value)
+        if problem:
+            raise _Bad(columns[key][1], problem)
     return values, columns
 
 
-def _lone_surrogate(value: Any) -> str | None:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return f"\\u{ord(value[exc.start]):04x}"
-        return None
-    if isinstance(value, list):
-        return next((b for b in map(_lone_surrogate, value) if b), None)
-    if isinstance(value, dict):
-        return next((b for k, v in value.items() for b in (_lone_surrogate(k), _lone_surrogate(v)) if b), None)
+def _inside(key: str, value: Any) -> str | None:
+    """What is wrong inside one field's value, walked without recursion: nesting past MAX_NESTING (an
+    event is a flat object; deeper lists only exhaust the stack of whatever walks them later), or a
+    lone surrogate in any string (JSON's `\\ud800` escape is not text)."""
+    stack: list[tuple[Any, int]] = [(key, 0), (value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"{key!r} holds a lone surrogate (\\u{ord(item[exc.start]):04x}): not text"
+        elif isinstance(item, list | dict):
+            if depth >= MAX_NESTING:
+                return f"{key!r} is nested more than {MAX_NESTING} levels deep (an event's fields are plain values)"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
     return None
 
 

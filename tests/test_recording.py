@@ -74,6 +74,7 @@ HEADER = ('{"format": "hud-recording/1", "scenario": "assets/scenarios/empty.yam
     (HEADER + '{"at": 1e999, "event": "wake"}\n', ":2:8: malformed JSON: 1e999 is too large a number"),
     (HEADER + '{"at": -Infinity, "event": "wake"}\n', ":2:8: malformed JSON"),
     (HEADER + '{"at": 1, "event": "say", "text": "\\ud800"}\n', ":2:35: 'text' holds a lone surrogate"),
+    (HEADER + '{"at": 1, "event": "say", "text": ' + "[" * 500 + "]" * 500 + "}\n", ":2:35: 'text' is nested more"),
     (HEADER + '{"at": 1, "event": "navigate", "maneuver": "left", "distance": "far"}\n',
      ":2:64: expected a number for 'distance'"),
     (HEADER + '{"at": 1, "event": "gesture", "kind": "tapp"}\n', ":2:39: unknown kind 'tapp'"),
