@@ -131,7 +131,10 @@ class DemoWindow:
             elif key == pygame.K_d:
                 names = available()
                 following = names[(names.index(s.device.name) + 1) % len(names)] if s.device.name in names else names[0]
-                self.session = s.rebuilt(device=load_device(following))
+                try:
+                    self.session = s.rebuilt(device=load_device(following))
+                except ValueError as exc:  # e.g. too wide a display for this camera: keep this one
+                    print(f"hud: cannot switch to {following}: {exc}", file=sys.stderr)
             elif key == pygame.K_e:
                 self.view = "composite" if self.view == "eyes" else "eyes"
             elif key == pygame.K_v:

@@ -14,6 +14,14 @@ from hud.optics import Effects, add_light
 from hud.pg import pygame
 
 DEFAULT_CAMERA_HFOV = 70.0
+#: How much larger than the view the display's image may be, per side. Why a limit: through a narrow
+#: camera a wide display's image grows as tan(display fov / 2) / tan(camera fov / 2): a 30° display
+#: seen by a 1° camera is 39,000 px wide in a 1280 px view, and its buffers would need 18 GB.
+MAX_LAYER_SCALE = 2.0
+
+
+class CameraTooNarrow(ValueError):
+    """The camera's field of view is too narrow for the display's: its image would dwarf the view."""
 
 
 def panel_rect(view: tuple[int, int], device: Device, camera_hfov: float = DEFAULT_CAMERA_HFOV) -> pygame.Rect:
@@ -35,6 +43,14 @@ class Compositor:
         self.view = view
         self.stages = stages
         self.rect = panel_rect(view, device, camera_hfov)
+        if self.rect.width > MAX_LAYER_SCALE * view[0] or self.rect.height > MAX_LAYER_SCALE * view[1]:
+            tan_h, tan_v = (math.tan(math.radians(f) / 2) for f in device.fov)
+            half = max(tan_h, tan_v * view[0] / view[1])  # the side that overflows first, as a horizontal tangent
+            needed = 2 * math.degrees(math.atan(half / MAX_LAYER_SCALE))
+            raise CameraTooNarrow(f"a {camera_hfov:g}° camera is too narrow for {device.name}'s {device.fov[0]:g}° x "
+                             f"{device.fov[1]:g}° display: its image would be {self.rect.width} x "
+                             f"{self.rect.height} px in a {view[0]} x {view[1]} view; use a camera field of view "
+                             f"of at least {math.ceil(needed)}°")
         self._inside = pygame.Rect((0, 0), view).contains(self.rect)
         self._scaled = pygame.Surface(self.rect.size, depth=32)
         self._out = pygame.Surface(view, depth=32)

@@ -17,7 +17,7 @@ from hud import events as ev
 from hud import optics, paths
 from hud.background import BackgroundSource, open_background
 from hud.clock import VirtualClock
-from hud.compositor import DEFAULT_CAMERA_HFOV, Compositor
+from hud.compositor import DEFAULT_CAMERA_HFOV, CameraTooNarrow, Compositor
 from hud.device import DEFAULT_DEVICE, Device, load_device
 from hud.layout import Layout, load_layout
 from hud.model.status import StatusState
@@ -215,8 +215,10 @@ class Session:
         try:
             session = cls(scenario, device, layout, source, view or (setup["view"][0], setup["view"][1]),
                           float(setup["camera_fov"]), frozenset(setup["optics"]))
-        except BaseException:
+        except BaseException as exc:
             source.stop()  # a camera's reader thread must not outlive a replay that never started
+            if isinstance(exc, CameraTooNarrow):
+                raise refused("camera_fov", exc) from None
             raise
         last = recording.events[-1].at if recording.events else 0.0
         session.scenario = replace(session.scenario, timeline=recording.events,

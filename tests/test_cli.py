@@ -167,3 +167,9 @@ def test_ctrl_c_exits_130_without_a_traceback(argv: list[str], ready: str, tmp_p
     assert code == 130, output
     assert "Traceback" not in output and output.rstrip().endswith("hud: interrupted"), output
     assert not (tmp_path / "demo.gif").exists()  # no half-written recording
+
+
+def test_a_camera_too_narrow_for_the_display_is_refused_before_allocating(tmp_path, capsys) -> None:
+    """A 1° camera would make a 30° display's image 39,000 px wide (18 GB of buffers)."""
+    assert main(["shot", "--at", "1", "--camera-fov", "1", "--out", str(tmp_path / "x.png")]) == 1
+    assert "use a camera field of view of at least 21°" in capsys.readouterr().err

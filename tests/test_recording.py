@@ -142,6 +142,8 @@ def test_missing_file(tmp_path) -> None:
     (HEADER + "{nope\n", "bad.jsonl:2:2: malformed JSON"),
     (HEADER.replace('"device": "generic"', '"device": "no-such-glasses"'), "no-such-glasses"),
     ("\x00\x01", "bad.jsonl:1:1: malformed JSON"),
+    (HEADER.replace('"camera_fov": 70', '"camera_fov": 1'), "bad.jsonl:1:186: cannot replay with camera_fov '1': a 1° "
+                                                         "camera is too narrow"),
 ])
 def test_replay_command_refuses_with_exit_2_and_no_traceback(tmp_path, capsys, content: str, message: str) -> None:
     path = tmp_path / "bad.jsonl"
