@@ -329,7 +329,7 @@ class DemoWindow:
             optics_on += f" · push {b.server.url}, {b.server.clients} client(s), {b.throttle.coalesced_total} coalesced"
         camera = getattr(s.background, "status", None)
         background = s.background.label + (
-            f" ({camera}, {s.background.reconnects} reconnects)" if camera not in (None, "live") else "")
+            f" ({camera}, {getattr(s.background, 'reconnects', 0)} reconnects)" if camera not in (None, "live") else "")
         line = (f"{s.scenario.name} · {s.device.label} · {background} · {optics_on} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
         text = self.chrome.render(line, 15, 220)

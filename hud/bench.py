@@ -16,6 +16,7 @@ import numpy as np
 from hud import optics
 from hud.pg import FAST_SCALING, use_exact_scaling
 from hud.session import Options, Session
+from hud.state import HudState
 
 #: Goals as ratios to the memory copy: the core issue's (a frame before optics, the composite) and
 #: the optics issue's (all optics stages together).
@@ -33,9 +34,9 @@ def _median_ms(fn: Callable[[int], object], frames: int) -> float:
     return statistics.median(samples) * 1000
 
 
-def states_at(session: Session, times: list[float]) -> list:  # -> list[HudState]
+def states_at(session: Session, times: list[float]) -> list[HudState]:
     """The session's state at each time, so a stage can be timed on render work alone."""
-    states = []
+    states: list[HudState] = []
     for t in times:
         session.seek(t)
         states.append(session.state)

@@ -22,6 +22,8 @@ from hud.schema import ConfigError
 
 if TYPE_CHECKING:
     from hud.fuzz import Boundary
+    from hud.push.server import PushServer
+    from hud.session import Options
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl+C
@@ -198,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _options(args: argparse.Namespace, fallback_background: str = "scene"):  # -> Options
+def _options(args: argparse.Namespace, fallback_background: str = "scene") -> Options:
     from hud.session import Options
 
     if getattr(args, "camera", None) is not None:
@@ -310,7 +312,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     return run_push(args.messages, args.file, args.url, args.token, args.timeout, args.listen)
 
 
-def _server(args: argparse.Namespace):  # -> PushServer | None
+def _server(args: argparse.Namespace) -> PushServer | None:
     if not getattr(args, "serve", False):
         return None
     from hud.push.server import PushServer

@@ -236,7 +236,7 @@ def _event(values: dict[str, Any], columns: dict[str, tuple[int, int]], display:
     from hud.scenario import EVENT_FIELDS, EVENT_SCHEMA
 
     def mark(col: int) -> Mark:
-        return Mark(display, 0, number - 1, col - 1, None, None)
+        return Mark(display, 0, number - 1, col - 1, "", 0)  # no buffer: never printed from
 
     kind = values.get("event")
     fields = EVENT_FIELDS.get(kind, {}) if isinstance(kind, str) else {}

@@ -20,6 +20,7 @@ from hud import events as ev
 from hud import paths
 from hud.pg import pygame
 from hud.session import Options, Session
+from hud.state import HudState
 
 VIEWS = ("panel", "composite")
 #: Sessions kept for reuse, least recently loaded dropped first: each holds its background's layers
@@ -107,11 +108,12 @@ class Pilot:
              layout: str | Path | None = None, background: str = "scene",
              size: tuple[int, int] = (1280, 720)) -> Pilot:
         """Start from t = 0 of `scenario` (the city walk by default) on `device`."""
-        key = (str(scenario), device, str(layout) if layout else None, background, tuple(size))
+        view = (int(size[0]), int(size[1]))
+        key = (str(scenario), device, str(layout) if layout else None, background, view)
         session = _SESSIONS.get(key)
         if session is None:
             session = Session.open(Options(scenario=scenario, device=device, layout=layout,
-                                           background=background, view=tuple(size)))
+                                           background=background, view=view))
             _SESSIONS[key] = session
             while len(_SESSIONS) > MAX_SESSIONS:
                 _, oldest = _SESSIONS.popitem(last=False)
@@ -119,7 +121,7 @@ class Pilot:
         _SESSIONS.move_to_end(key)
         session.restart()
         self.session = session
-        self.loaded = Loaded(str(scenario), device, str(layout) if layout else None, background, tuple(size))
+        self.loaded = Loaded(str(scenario), device, str(layout) if layout else None, background, view)
         return self
 
     @property
@@ -134,7 +136,7 @@ class Pilot:
         return self._s.now
 
     @property
-    def state(self):  # -> HudState
+    def state(self) -> HudState:
         return self._s.state
 
     @property

@@ -19,9 +19,13 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from hud.testing.compare import Budget
+    from hud.testing.snapshots import SnapshotChecker
 
 _KEY = pytest.StashKey["_Run"]()
 
@@ -61,12 +65,12 @@ class _Run:
         self.report_dir = report_dir
         self.is_worker = hasattr(config, "workerinput")
         self.used: set[str] = set()
-        self._checker = None
+        self._checker: SnapshotChecker | None = None
         self.report: Path | None = None
         self.summary: list[str] = []
 
     @property
-    def checker(self):  # -> SnapshotChecker, imported lazily: pytest runs without hud tests stay light
+    def checker(self) -> SnapshotChecker:  # imported lazily: pytest runs without hud tests stay light
         if self._checker is None:
             from hud.testing.snapshots import SnapshotChecker
 
@@ -74,7 +78,7 @@ class _Run:
                                             default_budget=self.default_budget())
         return self._checker
 
-    def default_budget(self, **override: Any):  # -> Budget
+    def default_budget(self, **override: Any) -> Budget:
         from hud.testing.compare import Budget
 
         opt, ini = self.config.getoption, self.config.getini
