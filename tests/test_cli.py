@@ -123,8 +123,8 @@ def test_device_help_names_every_profile(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def _interrupt(argv: list[str], ready: str, tmp_path) -> tuple[int, str]:
-    """Start `python main.py ARGV`, wait for `ready` on its stderr or stdout, press Ctrl+C (SIGINT);
-    its exit code and everything it wrote."""
+    """Start `python main.py ARGV`, wait for `ready` on its stderr or stdout, press Ctrl+C (SIGINT to its
+    whole process group, as a terminal does, so helper processes get it too); its exit code and output."""
     import os
     import selectors
     import signal
@@ -134,7 +134,7 @@ def _interrupt(argv: list[str], ready: str, tmp_path) -> tuple[int, str]:
 
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *argv], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     seen = b""
     try:
         with selectors.DefaultSelector() as sel:
@@ -146,7 +146,7 @@ def _interrupt(argv: list[str], ready: str, tmp_path) -> tuple[int, str]:
                     seen += os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
         assert ready.encode() in seen, seen.decode(errors="replace")
         time.sleep(0.3)  # into the loop proper
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

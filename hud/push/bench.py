@@ -103,7 +103,8 @@ def run_push_bench(seconds: float = 3.0, throttle: float = 0.3, max_messages: in
     server = PushServer("127.0.0.1", 0, inbox_size=4096).start()
     bridge = PushBridge(server, Throttle(throttle))
     flood = subprocess.Popen([sys.executable, "-m", "hud.push.bench", "--flood", server.url, str(seconds),
-                              str(max_messages), str(window)], stdout=subprocess.PIPE, text=True)
+                              str(max_messages), str(window)], stdout=subprocess.PIPE, text=True,
+                             start_new_session=True)  # a terminal's Ctrl+C is ours to handle: we end it below
     latency: list[float] = []  # frames, arrival to rendered
     beyond_throttle: list[float] = []  # the same less the throttle's wait
     frame_ms: list[float] = []  # wall time of each frame's work: bridge (drain, acks, apply) and render
@@ -134,6 +135,9 @@ def run_push_bench(seconds: float = 3.0, throttle: float = 0.3, max_messages: in
             time.sleep(max(0.0, next_frame - time.perf_counter()))
         out, _ = flood.communicate(timeout=10)
     finally:
+        if flood.poll() is None:  # interrupted or failed: the client must not outlive the bench
+            flood.kill()
+            flood.wait()
         server.stop()
         session.close()
     if flood.returncode != 0 or not out.strip():
