@@ -502,7 +502,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command is not None or args.headless:
+    opens_window = (args.command is None and not args.headless) or (
+        args.command == "replay" and args.out is None)  # replay without --out plays in the window
+    if not opens_window:
         from hud.pg import use_headless_drivers
 
         use_headless_drivers()

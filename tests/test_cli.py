@@ -173,3 +173,21 @@ def test_a_camera_too_narrow_for_the_display_is_refused_before_allocating(tmp_pa
     """A 1° camera would make a 30° display's image 39,000 px wide (18 GB of buffers)."""
     assert main(["shot", "--at", "1", "--camera-fov", "1", "--out", str(tmp_path / "x.png")]) == 1
     assert "use a camera field of view of at least 21°" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "headless"), [
+    (["replay", "r.jsonl"], False),  # plays in the window
+    (["replay", "r.jsonl", "--at", "1", "--out", "x.png"], True),
+    (["shot", "--at", "1", "--out", "x.png"], True),
+])
+def test_only_commands_without_a_window_pick_the_dummy_video_driver(
+        monkeypatch: pytest.MonkeyPatch, argv: list[str], headless: bool) -> None:
+    import hud.cli
+    import hud.pg
+
+    calls: list[str] = []
+    monkeypatch.setattr(hud.pg, "use_headless_drivers", lambda: calls.append("headless"))
+    for name in ("cmd_replay", "cmd_shot"):
+        monkeypatch.setattr(hud.cli, name, lambda args: 0)
+    assert main(argv) == 0
+    assert bool(calls) is headless
