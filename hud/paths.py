@@ -49,3 +49,14 @@ def describe_search(name: str | Path, *roots: Path) -> str:
     """A message listing every path searched for `name`, for errors."""
     tried = ", ".join(str(p) for p in candidates(name, *roots))
     return f"file {str(name)!r} not found (searched: {tried})"
+
+
+def portable(path: str | Path) -> str:
+    """`path` as a recording or report should store it: relative to the bundle when it is a bundled
+    file (`assets/scenarios/city_walk.yaml`), so it resolves on another machine or install through
+    `candidates`; any other path as an absolute one."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(BUNDLE.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)

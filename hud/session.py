@@ -175,7 +175,9 @@ class Session:
         background = open_background(spec)
         session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics)
         if options.record_events:
-            setup = {"scenario": str(scenario.path), "device": device.name, "layout": str(layout.path),
+            # Bundled files are stored relative to the bundle, so the recording replays on another machine.
+            setup = {"scenario": paths.portable(scenario.path), "device": device.name,
+                     "layout": paths.portable(layout.path),
                      "background": spec, "view": list(options.view), "camera_fov": options.camera_hfov,
                      "optics": sorted(options.optics)}
             session.recorder = Recorder(options.record_events, setup)

@@ -174,3 +174,19 @@ def test_header_describes_the_setup(tmp_path) -> None:
     Session.open(Options(background="scene:night", device="even-g2", view=(320, 180), record_events=path)).close()
     header = json.loads(path.read_text().splitlines()[0])
     assert header["device"] == "even-g2" and header["background"] == "scene:night" and header["view"] == [320, 180]
+
+
+def test_bundled_files_are_stored_relative_so_a_recording_replays_from_anywhere(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "r.jsonl"
+    Session.open(Options(background="scene", device="even-g2", view=(320, 180), record_events=path)).close()
+    header = json.loads(path.read_text().splitlines()[0])
+    assert header["scenario"] == "assets/scenarios/city_walk.yaml"
+    assert header["layout"] == "layouts/compact.yaml"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # another folder, as on another machine or install
+    replayed = Session.replay(path)
+    try:
+        assert replayed.scenario.path.name == "city_walk.yaml"
+    finally:
+        replayed.close()
