@@ -330,6 +330,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise ValueError(f"--seconds and --fps must be positive; {args.seconds:g} and {args.fps:g} given")
     session = Session.open(_options(args))
     try:
+        # One line for logs; the live bar appears only on a terminal.
+        print(f"hud: recording {args.out}: {args.seconds:g} s at {args.fps:g} fps", file=sys.stderr, flush=True)
         progress = text_progress(sys.stderr, f"recording {args.out}")
         path = record(session, args.seconds, args.fps, Path(args.out), progress)
     finally:

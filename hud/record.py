@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 from PIL import Image
@@ -161,15 +161,21 @@ def _check_mp4(view: tuple[int, int], fps: float) -> Callable[[Iterator[pygame.S
     return write
 
 
-def text_progress(stream: TextIO, label: str = "recording", width: int = 30) -> Progress:
-    """A progress callback drawing one line, redrawn in place with \\r, ended with a newline when done:
-    `recording demo.gif [#####.........] 45/90 frames`."""
+def text_progress(stream: TextIO, label: str = "recording") -> Progress:
+    """A progress bar on `stream` through tqdm when it is a terminal, and nothing when it is a log file
+    or a pipe (tqdm's `disable=None`): a per-frame `\\r` line is noise in a CI log, and the command's
+    final "wrote ..." line already says what was made."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: the bar is short-lived and updated from one loop
+    bars: list[tqdm[Any]] = []
 
     def show(done: int, total: int) -> None:
-        filled = width * done // total if total else width
-        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} frames")
+        if not bars:
+            bars.append(tqdm(total=total, desc=label, unit="frame", file=stream, disable=None, leave=True,
+                             mininterval=0.1))
+        bars[0].update(done - bars[0].n)
         if done >= total:
-            stream.write("\n")
-        stream.flush()
+            bars[0].close()
 
     return show

@@ -176,7 +176,7 @@ class Session:
         session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics)
         if options.record_events:
             # Bundled files are stored relative to the bundle, so the recording replays on another machine.
-            setup = {"scenario": paths.portable(scenario.path), "device": device.name,
+            setup = {"scenario": paths.portable(scenario.path) if scenario.path else None, "device": device.name,
                      "layout": paths.portable(layout.path),
                      "background": spec, "view": list(options.view), "camera_fov": options.camera_hfov,
                      "optics": sorted(options.optics)}

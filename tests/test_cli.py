@@ -158,7 +158,7 @@ def _interrupt(argv: list[str], ready: str, tmp_path) -> tuple[int, str]:
 @pytest.mark.parametrize(("argv", "ready"), [
     (["--headless", "--serve", "--port", "0", "--seconds", "60", "--size", "320x180"], "push API on"),
     (["--serve", "--port", "0", "--seconds", "60", "--background", "scene", "--size", "320x180"], "push API on"),
-    (["record", "--seconds", "60", "--fps", "10", "--size", "160x90", "--out", "demo.gif"], "recording demo.gif ["),
+    (["record", "--seconds", "60", "--fps", "10", "--size", "160x90", "--out", "demo.gif"], "hud: recording demo.gif"),
     (["bench", "--soak", "5"], "figures:"),
     (["fuzz", "--cases", "100000", "--boundary", "recording"], "fuzz: recording"),
 ], ids=["headless-serve", "window-serve", "record", "soak", "fuzz"])

@@ -88,13 +88,26 @@ def test_progress_is_reported_after_each_frame(session: Session, tmp_path: Path)
     assert calls == [(i, 5) for i in range(1, 6)]
 
 
-def test_text_progress_draws_one_line_in_place() -> None:
-    stream = io.StringIO()
-    show = text_progress(stream, "recording demo.gif", width=10)
-    show(45, 90)
-    assert stream.getvalue() == "\rrecording demo.gif [#####.....] 45/90 frames"
-    show(90, 90)
-    assert stream.getvalue().endswith("\rrecording demo.gif [##########] 90/90 frames\n")
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal() -> None:
+    stream = _Terminal()
+    show = text_progress(stream, "recording demo.gif")
+    for done in range(1, 91):
+        show(done, 90)
+    out = stream.getvalue()
+    assert "recording demo.gif" in out and "90/90" in out and out.endswith("\n")
+
+
+def test_progress_writes_nothing_into_a_log_file() -> None:
+    stream = io.StringIO()  # not a terminal: a log file or a pipe
+    show = text_progress(stream, "recording demo.gif")
+    for done in range(1, 91):
+        show(done, 90)
+    assert stream.getvalue() == ""
 
 
 def test_frame_count_covers_the_length_without_the_end() -> None:
