@@ -224,6 +224,12 @@ def cmd_shot(args: argparse.Namespace) -> int:
     try:
         if args.at < 0:
             raise ValueError(f"--at must be 0 or later; {args.at} given")
+        if args.at > session.scenario.duration:
+            # A warning, not an error: the moment after the end is well defined (expired cards gone,
+            # the last arrow kept) and sometimes wanted; a silent shot of it usually is a typo.
+            print(f"hud: warning: --at {args.at:g} s is past the end of {session.scenario.path or 'the scenario'} "
+                  f"({session.scenario.duration:g} s); the shot shows the display after the scenario ended",
+                  file=sys.stderr)
         session.seek(args.at)
         image = session.render(args.view)
         path = save_image(image, args.out)

@@ -191,3 +191,13 @@ def test_only_commands_without_a_window_pick_the_dummy_video_driver(
         monkeypatch.setattr(hud.cli, name, lambda args: 0)
     assert main(argv) == 0
     assert bool(calls) is headless
+
+
+def test_shot_past_the_scenarios_end_warns_and_still_writes(tmp_path, capsys) -> None:
+    out = tmp_path / "late.png"
+    assert main(["shot", "--at", "90", "--size", "320x180", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: --at 90 s is past the end of" in err and "(60 s)" in err
+    assert out.is_file()
+    assert main(["shot", "--at", "59", "--size", "320x180", "--out", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
