@@ -137,8 +137,8 @@ class HudFixture:
         image = self._pilot.screenshot(view)
         result = self._run.checker.check(
             image, golden, name=name, test=self._request.node.nodeid, budget=budget,
-            record_command=f"pytest '{self._request.node.nodeid}' --snapshot-update")
-        result.ms = (time.perf_counter() - start) * 1000  # the whole check: render, read golden, compare
+            record_command=f"pytest '{self._request.node.nodeid}' --snapshot-update",
+            started=start)  # the whole check, render included, timed before the report records it
         if not result.ok:
             where = f"\nreport evidence: {result.images.get('strip') or result.images.get('actual')}"
             pytest.fail(result.message + where, pytrace=False)
