@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -355,12 +356,22 @@ class DemoWindow:
 
 
 def run_window(options: Options, seconds: float | None = None, network: str = "typical",
-               server: PushServer | None = None, allow: tuple[Path, ...] = ()) -> int:
-    """Open the demo window; loops the scenario unless `seconds` limits the run."""
+               serve: Callable[[], PushServer | None] = lambda: None, allow: tuple[Path, ...] = ()) -> int:
+    """Open the demo window; loops the scenario unless `seconds` limits the run.
+
+    `serve` starts the push server, called only after the first frame is rendered: that frame builds
+    the scene (about a second), and a client connecting earlier would wait that long for its first ack.
+    """
     pygame.display.init()
     device_file = options.device if str(options.device or "").endswith((".yaml", ".yml")) else None
-    return run_session_window(Session.open(options), seconds, network, server, device_file, watch=True,
-                              allow=allow)
+    session = Session.open(options)
+    session.render_composite()
+    server = serve()
+    try:
+        return run_session_window(session, seconds, network, server, device_file, watch=True, allow=allow)
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def run_session_window(session: Session, seconds: float | None = None, network: str = "typical",

@@ -303,13 +303,8 @@ def cmd_headless(args: argparse.Namespace) -> int:
 def cmd_window(args: argparse.Namespace) -> int:
     from hud.app import run_window
 
-    server = _server(args)
-    try:
-        return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network,
-                          server=server, allow=tuple(args.allow))
-    finally:
-        if server is not None:
-            server.stop()
+    return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network,
+                      serve=lambda: _server(args), allow=tuple(args.allow))
 
 
 def cmd_push(args: argparse.Namespace) -> int:
