@@ -130,7 +130,9 @@ DEVICE_SCHEMA = Record(name="device profile", build=_build, post=_panel_size, fi
     "panel": Field(List(Int(16, 4096), 2, 2), required=True),
     "hue": Field(Color(), default=None),
     "grey_bits": Field(Int(1, 8), default=8),
-    "fov": Field(List(Float(1, 120), 2, 2), required=True),
+    # At most 75° each way: wider than any waveguide display made, and the widest a 16:9 view from the
+    # default 70° camera can show (the compositor refuses an image over twice the view, CameraTooNarrow).
+    "fov": Field(List(Float(1, 75), 2, 2), required=True),
     "eyes": Field(Str(choices=("left", "right", "both")), default="both"),
     "position": Field(List(Float(-45, 45), 2, 2), default=[0.0, 0.0]),
     "layout": Field(schema.FileRef(roots=(paths.LAYOUTS,), kind="layout"), default=paths.DEFAULT_LAYOUT),
