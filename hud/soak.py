@@ -177,12 +177,20 @@ async def _client(url: str, seconds: float, rate: float, seed: int) -> dict[str,
 # -- the soak --------------------------------------------------------------------------------------
 @dataclass
 class Window:
-    """Frame times (ms) from `start` (seconds into the run) for `length` seconds, and RSS at its start."""
+    """Frame times (ms) from `start` (seconds into the run) for `length` seconds, and RSS once a second.
+
+    Why the median of per-second samples: RSS is a sawtooth (the heap grows between the text cache's
+    trims, see hud.text) of several MB, so one sample says more about where in the tooth it fell than
+    about growth.
+    """
 
     start: float
     length: float
-    rss: int = 0
+    rss: list[int] = field(default_factory=list)
     ms: list[float] = field(default_factory=list)
+
+    def rss_median(self) -> float:
+        return statistics.median(self.rss) if self.rss else float("nan")
 
     def median(self) -> float:
         return statistics.median(self.ms) if self.ms else float("nan")
@@ -191,7 +199,7 @@ class Window:
         return percentile(self.ms, 0.99) if self.ms else float("nan")
 
 
-def _mib(n: int) -> str:
+def _mib(n: float) -> str:
     return f"{n / 2**20:.1f} MiB"
 
 
@@ -255,8 +263,8 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
                 recent.append(ms)
                 for window in (first, last):
                     if window.start <= elapsed < window.start + window.length:
-                        if not window.ms:
-                            window.rss = rss_bytes()[0]
+                        if len(window.rss) <= elapsed - window.start:
+                            window.rss.append(rss_bytes()[0])
                         window.ms.append(ms)
                 if elapsed >= next_report:
                     say(f"{elapsed / 60:6.1f} min  RSS {_mib(rss_bytes()[0]):>10}  frame median "
@@ -270,14 +278,16 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
         end_rss = rss_bytes()[0]
         output, _ = client.communicate(timeout=10)
         text = session.panel.text
-        say(f"after warm-up ({warmup / 60:.2g} min): RSS {_mib(first.rss)}; frame time median {first.median():.2f} ms, "
-            f"p99 {first.p99():.2f} ms ({len(first.ms)} frames)")
-        say(f"at the end ({minutes:g} min): RSS {_mib(end_rss)}; frame time median {last.median():.2f} ms, "
-            f"p99 {last.p99():.2f} ms ({len(last.ms)} frames)")
-        growth = (end_rss - first.rss) / first.rss * 100 if first.rss else math.nan
+        before, after = first.rss_median(), last.rss_median()
+        say(f"after warm-up ({warmup / 60:.2g} min): RSS {_mib(before)} (median of {len(first.rss)} samples, one a "
+            f"second; {_mib(first.rss[0] if first.rss else 0)} at the warm-up's end); frame time median "
+            f"{first.median():.2f} ms, p99 {first.p99():.2f} ms ({len(first.ms)} frames)")
+        say(f"at the end ({minutes:g} min): RSS {_mib(after)} (median of {len(last.rss)} samples; {_mib(end_rss)} at "
+            f"the end); frame time median {last.median():.2f} ms, p99 {last.p99():.2f} ms ({len(last.ms)} frames)")
+        growth = (after - before) / before * 100 if before else math.nan
         verdict = ("met" if growth < RSS_GOAL else "NOT met") if minutes >= 60 else \
             f"{'under' if growth < RSS_GOAL else 'NOT under'} it so far, in {minutes:g} min"
-        say(f"growth: RSS {_growth(first.rss, end_rss)} (goal < {RSS_GOAL:g} % over an hour: {verdict}); "
+        say(f"growth: RSS {_growth(before, after)} (goal < {RSS_GOAL:g} % over an hour: {verdict}); "
             f"frame time median {_growth(first.median(), last.median())}, p99 {_growth(first.p99(), last.p99())}")
         say(f"state: {frames} frames; event log {session.log.total} events, {len(session.log)} kept; "
             f"text cache {_mib(text.lines.bytes)} of {_mib(text.lines.capacity)}; "

@@ -14,9 +14,11 @@ def test_soak_prints_memory_and_frame_time_after_warm_up_and_at_the_end(capsys) 
     number = r"-?\d+(\.\d+)?"
     assert re.search(r"^soak: 0\.05 min, headless 1280x720 composite at 30 fps with the push server "
                      r"\(ws://127\.0\.0\.1:\d+\); a separate client process sends 20 messages/s", out, re.M), out
-    assert re.search(rf"^after warm-up \({number} min\): RSS {number} MiB; frame time median {number} ms, "
+    assert re.search(rf"^after warm-up \({number} min\): RSS {number} MiB \(median of \d+ samples, one a second; "
+                     rf"{number} MiB at the warm-up's end\); frame time median {number} ms, "
                      rf"p99 {number} ms \(\d+ frames\)$", out, re.M), out
-    assert re.search(rf"^at the end \(0\.05 min\): RSS {number} MiB; frame time median {number} ms, "
+    assert re.search(rf"^at the end \(0\.05 min\): RSS {number} MiB \(median of \d+ samples; {number} MiB at the "
+                     rf"end\); frame time median {number} ms, "
                      rf"p99 {number} ms \(\d+ frames\)$", out, re.M), out
     assert re.search(rf"^growth: RSS [+-]{number} % \(goal < 5 % over an hour: .*\); frame time median "
                      rf"[+-]{number} %, p99 [+-]{number} %$", out, re.M), out
