@@ -10,12 +10,13 @@ navigation steps, captions, payments through their steps, status, gestures and c
 headless session that renders the 1280x720 composite at 30 frames per second, paced in real time
 like the window.
 
-Figures: the resident set size (VmRSS from /proc/self/status; where there is none, the peak from
-`resource`, which can only grow) at the end of a warm-up (a minute, or a third of a short run:
-caches fill, the scene's layers are built), and at the end; the frame time (the frame loop's work:
-drain the server's inbox, acknowledge, apply, render) as median and 99th percentile over a window
-right after the warm-up and over the last window (a minute each, less for short runs); and the
-growth of each in %. The goal: RSS growth under 5 % over an hour, frame time flat.
+Figures, over a window right after a warm-up (a minute, or a third of a short run: caches fill, the
+scene's layers are built) and over the last window (a minute each, less for short runs): the
+resident set size (VmRSS from /proc/self/status, or where there is none the peak from `resource`,
+which can only grow), as the median of one sample a second, with the single samples at the
+warm-up's end and at the end; the frame time (the frame loop's work: drain the server's inbox,
+acknowledge, apply, render) as median and 99th percentile; and the growth of each in %. The goal:
+RSS growth under 5 % over an hour, frame time flat.
 """
 
 from __future__ import annotations
@@ -241,9 +242,9 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
         say(f"soak: {minutes:g} min, headless {view[0]}x{view[1]} composite at {fps:g} fps with the push server "
             f"({server.url}); a separate client process sends {rate:g} messages/s (cards with unique text up to "
             f"2,000 characters, notifications, navigation, captions, payments, status, gestures, clears)")
-        say(f"figures: RSS ({rss_bytes()[1]}) at the end of a {warmup:g} s warm-up and at the end; frame time "
-            f"(drain, acknowledge, apply, render) median and p99 over {length:g} s after the warm-up and the last "
-            f"{length:g} s")
+        say(f"figures over {length:g} s after a {warmup:g} s warm-up and over the last {length:g} s: RSS "
+            f"({rss_bytes()[1]}, the median of one sample a second), frame time (drain, acknowledge, apply, render) "
+            f"median and p99")
         period = 1.0 / fps
         start = time.perf_counter()
         next_frame, next_report = start, every
