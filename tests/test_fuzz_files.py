@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hud import fuzz
-from hud.fuzz.files import BOUNDARIES, EXTREMES, HOSTILE_SCALARS, SHIPPED, check, classify, mutate
+from hud.fuzz import classify
+from hud.fuzz.files import BOUNDARIES, EXTREMES, HOSTILE_SCALARS, SHIPPED, check, mutate
 from hud.schema import ConfigError, Problem
 
 KINDS = sorted(SHIPPED)

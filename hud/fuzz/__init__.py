@@ -13,11 +13,15 @@ cannot classify is reported as "other" by the runner.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from hud.schema import ConfigError, Problem
 
 Kind = Literal["accepted", "located", "other"]
 
@@ -31,6 +35,36 @@ class Outcome:
 
 
 Boundary = Callable[[random.Random], Outcome]
+
+
+def is_located(problem: Problem, lines: Mapping[str, Sequence[str]], elsewhere: bool = False) -> bool:
+    """A problem points at a real place: a line of a file we know and a column on it (or just past its
+    end). `elsewhere`: a problem in a file not in `lines` (one a recording names) counts as located,
+    since that file's own loader placed it."""
+    if not problem.path or problem.line < 1 or problem.col < 1:
+        return False
+    text = lines.get(problem.path)
+    if text is None:
+        return elsewhere
+    return problem.line <= len(text) and problem.col <= len(text[problem.line - 1]) + 1
+
+
+def classify(action: Callable[[], object], lines: Mapping[str, Sequence[str]] | None = None,
+             elsewhere: bool = False) -> Outcome:
+    """Run `action` (load, then render) and say what it got: accepted, a located error (every problem
+    at a real place of `lines`, by default the error's own sources), or anything else."""
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            action()
+    except ConfigError as exc:  # RecordingError included
+        known = lines if lines is not None else {k: v.split("\n") for k, v in exc.sources.items()}
+        unlocated = [p for p in exc.problems if not is_located(p, known, elsewhere)]
+        if exc.problems and not unlocated:
+            return Outcome("located", str(exc)[:500])
+        return Outcome("other", f"ConfigError without a real location: {unlocated[0] if unlocated else 'no problems'}")
+    except Exception as exc:  # the very thing being counted
+        return Outcome("other", f"{type(exc).__name__}: {str(exc)[:300]}")
+    return Outcome("accepted")
 
 
 @dataclass

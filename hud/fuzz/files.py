@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import base64
-import contextlib
 import io
 import random
 import shutil
@@ -30,8 +29,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from hud import paths
-from hud.fuzz import Boundary, Outcome
-from hud.schema import ConfigError, Problem
+from hud.fuzz import Boundary, Outcome, classify
 
 if TYPE_CHECKING:
     from hud.background import BackgroundSource
@@ -369,30 +367,6 @@ def workdir() -> Path:
     return folder
 
 
-def _located(problem: Problem, sources: dict[str, str]) -> bool:
-    """A problem points at a real place: a file we read, a line in it, a column on that line."""
-    if not problem.path or problem.line < 1 or problem.col < 1:
-        return False
-    text = sources.get(problem.path)
-    if text is None:
-        return False
-    lines = text.split("\n")
-    return problem.line <= len(lines) and problem.col <= len(lines[problem.line - 1]) + 1
-
-
-def classify(action: Callable[[], object]) -> Outcome:
-    """Run `action` (load, then render): accepted, located or other."""
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            action()
-    except ConfigError as exc:
-        unlocated = [p for p in exc.problems if not _located(p, exc.sources)]
-        if exc.problems and not unlocated:
-            return Outcome("located", str(exc)[:500])
-        return Outcome("other", f"ConfigError without a real location: {unlocated[0] if unlocated else 'no problems'}")
-    except Exception as exc:  # the very thing being counted
-        return Outcome("other", f"{type(exc).__name__}: {str(exc)[:300]}")
-    return Outcome("accepted")
 
 
 @cache

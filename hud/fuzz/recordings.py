@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import atexit
 import base64
-import contextlib
 import io
 import json
 import random
@@ -37,8 +36,7 @@ from typing import TYPE_CHECKING
 
 from hud import events as ev
 from hud import paths
-from hud.fuzz import Boundary, Outcome
-from hud.schema import ConfigError, Problem
+from hud.fuzz import Boundary, Outcome, classify
 
 if TYPE_CHECKING:
     from hud.background import BackgroundSource
@@ -225,16 +223,6 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
 
 
 # -- the real entry point ---------------------------------------------------------------------------
-def _located(problem: Problem, lines: dict[str, list[str]]) -> bool:
-    """A problem points at a real place: a line of the file and a column on it (or just past its end)."""
-    if not problem.path or problem.line < 1 or problem.col < 1:
-        return False
-    text = lines.get(problem.path)
-    if text is None:  # a file the header names (a scenario, a layout): its own loader located it
-        return True
-    return problem.line <= len(text) and problem.col <= len(text[problem.line - 1]) + 1
-
-
 def _lines(data: bytes) -> list[str]:
     return [line.rstrip("\n") for line in data.decode("utf-8", "replace").split("\n")] or [""]
 
@@ -263,23 +251,16 @@ def replay_case(data: bytes, path: Path, at: float) -> Outcome:
     from hud.session import Session
 
     path.write_bytes(data)
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            session = Session.replay(path, VIEW, open_source=_open_source)
-            try:
-                session.seek(at)
-                session.render_composite()
-            finally:
-                session.close()
-    except ConfigError as exc:  # RecordingError included
-        own = {str(path): _lines(data)}
-        unlocated = [p for p in exc.problems if not _located(p, own)]
-        if exc.problems and not unlocated:
-            return Outcome("located", str(exc)[:500])
-        return Outcome("other", f"ConfigError without a real location: {unlocated[0] if unlocated else 'none'}")
-    except Exception as exc:  # the very thing being counted
-        return Outcome("other", f"{type(exc).__name__}: {str(exc)[:300]}")
-    return Outcome("accepted")
+
+    def run() -> None:
+        session = Session.replay(path, VIEW, open_source=_open_source)
+        try:
+            session.seek(at)
+            session.render_composite()
+        finally:
+            session.close()
+
+    return classify(run, {str(path): _lines(data)}, elsewhere=True)
 
 
 def recording_case(rng: random.Random) -> Outcome:
