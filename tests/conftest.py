@@ -53,3 +53,10 @@ def _no_thread_left_running() -> object:
             break
         time.sleep(0.01)
     assert not left, "threads left running: " + ", ".join(t.name for t in left)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (the default in pyproject.toml): one worker more than there are cores. Many tests wait
+    (subprocesses, sockets, a browser), so an extra worker fills those waits: measured on 2 cores, the
+    suite took 66 s with 2 workers, 59 s with 3 and 64 s with 4."""
+    return (os.cpu_count() or 1) + 1

@@ -103,3 +103,15 @@ def test_the_output_surface_is_reused_per_size() -> None:
 def test_label_names_the_time_of_day() -> None:
     assert StreetScene().label == "street scene (day)"
     assert StreetScene(night=True).label == "street scene (night)"
+
+
+def test_scenes_share_their_static_layer_and_sprites_and_still_agree() -> None:
+    """Layers are built once per (night, size) in a process; sharing changes no pixel."""
+    from hud.background.scene import StreetScene as Scene
+
+    a, b = Scene(), Scene()
+    first = pygame.surfarray.array3d(a.frame(12.0, (320, 180))).copy()
+    assert b._prepare((320, 180)).static is a._prepare((320, 180)).static
+    assert b._prepare((320, 180)).sprites is a._prepare((320, 180)).sprites
+    assert (pygame.surfarray.array3d(b.frame(12.0, (320, 180))) == first).all()
+    assert Scene(night=True)._prepare((320, 180)).static is not a._prepare((320, 180)).static

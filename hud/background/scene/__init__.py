@@ -18,11 +18,12 @@ per-frame drawing); `StreetScene` here ties them together per frame size.
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from hud.background.base import FRAME_DEPTH, BackgroundSource, SizeCache, blank_frame, check_size
 from hud.background.scene.sprites import FramePainter, Sprites
-from hud.background.scene.static import plan_street, render_static
+from hud.background.scene.static import Building, plan_street, render_static
 from hud.background.scene.world import DAY, NIGHT, Canvas, Palette, View
 from hud.pg import pygame
 
@@ -38,6 +39,31 @@ class _Layers:
     out: pygame.Surface
     sprites: Sprites
     dirty: list[pygame.Rect] | None = None  # what the last frame drew over the static layer
+
+
+#: Static layers and warmed sprites per (night, size), shared by every StreetScene in the process.
+#: Why: both are pure functions of the palette and the size and are only read once built (the sprites
+#: drop their scratch target after warming), while building them takes 0.25-0.6 s; a test suite or a
+#: fixture opens dozens of sessions over the same scene. Bounded like a scene's own sizes.
+_SHARED: OrderedDict[tuple[bool, tuple[int, int]], tuple[pygame.Surface, Sprites]] = OrderedDict()
+_SHARED_SIZES = 4
+
+
+def _shared_layers(night: bool, palette: Palette, buildings: tuple[Building, ...], seed: int,
+                   view: View, size: tuple[int, int]) -> tuple[pygame.Surface, Sprites]:
+    key = (night, size)
+    found = _SHARED.get(key)
+    if found is not None:
+        _SHARED.move_to_end(key)
+    else:
+        static = render_static(size, palette, buildings, seed)
+        # Sprites may keep as many bytes as 24 frames (run-length encoded, only their opaque pixels).
+        sprites = Sprites(view, palette, budget=24 * size[0] * size[1] * FRAME_DEPTH // 8)
+        sprites.warm(blank_frame(size))
+        found = _SHARED[key] = (static, sprites)
+        while len(_SHARED) > _SHARED_SIZES:
+            _SHARED.popitem(last=False)
+    return found
 
 
 class StreetScene(BackgroundSource):
@@ -68,12 +94,8 @@ class StreetScene(BackgroundSource):
         layers = self._layers.get(size)
         if layers is None:
             view = View.for_size(*size)
-            static = render_static(size, self.palette, self._buildings, self.SEED)
-            out = blank_frame(size)
-            # Sprites may keep as many bytes as 24 frames (run-length encoded, only their opaque pixels).
-            sprites = Sprites(view, self.palette, budget=24 * size[0] * size[1] * FRAME_DEPTH // 8)
-            sprites.warm(out)
-            layers = self._layers.put(size, _Layers(view, static, out, sprites))
+            static, sprites = _shared_layers(self.night, self.palette, self._buildings, self.SEED, view, size)
+            layers = self._layers.put(size, _Layers(view, static, blank_frame(size), sprites))
         return layers
 
     def frame(self, t: float, size: tuple[int, int]) -> pygame.Surface:

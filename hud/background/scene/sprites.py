@@ -48,13 +48,13 @@ STEP = 1.03  # sprites exist at scales of STEP**n pixels per metre
 KEY = (255, 0, 255)  # sprite transparency; no palette colour is this magenta
 BYTES_PER_PIXEL = FRAME_DEPTH // 8
 
-Glow = tuple[float, float, float, RGB]
+Glow = tuple[float, float, float, RGB]  # x offset, height, radius (m), colour added at night
 Blit = tuple[pygame.Surface, tuple[int, int], None, int]  # source, position, whole area, blend flags
 
 
 def _blits(target: pygame.Surface, batch: Sequence[Blit]) -> list[pygame.Rect]:
     """One blits() call for the batch; pygame's stubs do not admit None (the whole source) as the area."""
-    return target.blits(cast(Any, batch)) or []  # x offset, height, radius (m), colour added at night
+    return target.blits(cast(Any, batch)) or []
 
 
 @dataclass(frozen=True)
