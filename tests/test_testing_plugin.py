@@ -24,13 +24,19 @@ def test_clock_masked(hud):
 '''
 
 
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """pytest in a subprocess, as a user runs it; without Hypothesis's plugin, whose import alone costs
+    0.75 s a run (these tests use none of it)."""
+    return pytester.runpytest_subprocess("-p", "no:hypothesispytest", *args)
+
+
 def write(pytester: pytest.Pytester, title: str = "Hello", clock: float = 1.0) -> None:
     pytester.makepyfile(test_cards=TEST.format(title=title, clock=clock))
 
 
 def test_missing_golden_fails_with_the_command_that_records_it(pytester: pytest.Pytester) -> None:
     write(pytester)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = _run(pytester, "-p", "no:cacheprovider")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(["*missing golden*snapshots/test_cards/card.png; create it with: "
                                  "pytest 'test_cards.py::test_card' --snapshot-update*"])
@@ -38,12 +44,12 @@ def test_missing_golden_fails_with_the_command_that_records_it(pytester: pytest.
 
 def test_record_then_pass_then_one_word_fails_with_a_report(pytester: pytest.Pytester) -> None:
     write(pytester)
-    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    _run(pytester, "--snapshot-update").assert_outcomes(passed=2)
     assert (pytester.path / "snapshots" / "test_cards" / "card.png").is_file()
-    pytester.runpytest_subprocess().assert_outcomes(passed=2)
+    _run(pytester).assert_outcomes(passed=2)
 
     write(pytester, title="Hallo")  # one word changed
-    result = pytester.runpytest_subprocess()
+    result = _run(pytester)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*card: * pixels differ*", "*hud snapshots: 1 passed, 1 failed*report: *index.html"])
     report = (pytester.path / "build" / "hud-snapshots" / "index.html").read_text()
@@ -53,35 +59,35 @@ def test_record_then_pass_then_one_word_fails_with_a_report(pytester: pytest.Pyt
 
 def test_mask_hides_the_live_clock_but_nothing_else(pytester: pytest.Pytester) -> None:
     write(pytester, clock=1.0)
-    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    _run(pytester, "--snapshot-update").assert_outcomes(passed=2)
     write(pytester, clock=61.0)  # the status bar's clock reads a minute later: masked
-    pytester.runpytest_subprocess().assert_outcomes(passed=2)
+    _run(pytester).assert_outcomes(passed=2)
 
 
 def test_unused_goldens_are_reported_and_pruned_on_request(pytester: pytest.Pytester) -> None:
     write(pytester)
-    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    _run(pytester, "--snapshot-update").assert_outcomes(passed=2)
     stale = pytester.path / "snapshots" / "test_cards" / "old-screen.png"
     stale.write_bytes((pytester.path / "snapshots" / "test_cards" / "card.png").read_bytes())
-    pytester.runpytest_subprocess().stdout.fnmatch_lines(["*1 golden(s) no test used*", "*old-screen.png"])
+    _run(pytester).stdout.fnmatch_lines(["*1 golden(s) no test used*", "*old-screen.png"])
     assert stale.exists()
-    pytester.runpytest_subprocess("--snapshot-prune").stdout.fnmatch_lines(["*pruned 1 unused golden(s)*"])
+    _run(pytester, "--snapshot-prune").stdout.fnmatch_lines(["*pruned 1 unused golden(s)*"])
     assert not stale.exists()
 
 
 def test_global_budget_option_lets_a_small_change_pass(pytester: pytest.Pytester) -> None:
     write(pytester)
-    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    _run(pytester, "--snapshot-update").assert_outcomes(passed=2)
     write(pytester, title="Hallo")
-    pytester.runpytest_subprocess("--snapshot-max-diff-pixels=100000").assert_outcomes(passed=2)
-    pytester.runpytest_subprocess("--snapshot-max-diff-pixels=3").assert_outcomes(passed=1, failed=1)
+    _run(pytester, "--snapshot-max-diff-pixels=100000").assert_outcomes(passed=2)
+    _run(pytester, "--snapshot-max-diff-pixels=3").assert_outcomes(passed=1, failed=1)
 
 
 def test_works_under_xdist(pytester: pytest.Pytester) -> None:
     write(pytester)
-    pytester.runpytest_subprocess("--snapshot-update").assert_outcomes(passed=2)
+    _run(pytester, "--snapshot-update").assert_outcomes(passed=2)
     write(pytester, title="Hallo")
-    result = pytester.runpytest_subprocess("-n", "2")
+    result = _run(pytester, "-n", "2")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*hud snapshots: 1 passed, 1 failed*"])
     assert "test_cards.py::test_card" in (pytester.path / "build" / "hud-snapshots" / "index.html").read_text()
