@@ -13,12 +13,17 @@ cannot classify is reported as "other" by the runner.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import random
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from hud.schema import ConfigError, Problem
@@ -35,6 +40,14 @@ class Outcome:
 
 
 Boundary = Callable[[random.Random], Outcome]
+
+
+@cache
+def workdir(boundary: str) -> Path:
+    """A boundary's temporary folder in this process, made once and removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix=f"hud-fuzz-{boundary}-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def is_located(problem: Problem, lines: Mapping[str, Sequence[str]], elsewhere: bool = False) -> bool:

@@ -14,12 +14,10 @@ every problem has a real `file:line:col`; anything else is "other".
 
 from __future__ import annotations
 
-import atexit
 import base64
 import io
 import random
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +27,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from hud import paths
-from hud.fuzz import Boundary, Outcome, classify
+from hud.fuzz import Boundary, Outcome, classify, workdir
 
 if TYPE_CHECKING:
     from hud.background import BackgroundSource
@@ -359,12 +357,6 @@ def _original(path: Path) -> str:
 
 
 # -- the real loaders and renderers -----------------------------------------------------------
-@cache
-def workdir() -> Path:
-    """This process's temporary folder, made once and removed at exit."""
-    folder = Path(tempfile.mkdtemp(prefix="hud-fuzz-"))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
 
 
 
@@ -421,7 +413,7 @@ def _render(scenario: Scenario, device: Device, layout: Layout, times: list[floa
 
 
 def _write(name: str, data: bytes) -> Path:
-    path = workdir() / name
+    path = workdir("files") / name
     path.write_bytes(data)
     return path
 
@@ -483,7 +475,7 @@ def check_device(data: bytes, rng: random.Random) -> Outcome:
 
 @cache
 def _assistant_dir() -> Path:
-    folder = workdir() / "assistant"
+    folder = workdir("files") / "assistant"
     shutil.copytree(paths.ASSETS / "assistant", folder)
     return folder
 

@@ -23,20 +23,17 @@ valid but huge recorded `view` is checked but not rendered at its size.
 
 from __future__ import annotations
 
-import atexit
 import base64
 import io
 import json
 import random
-import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hud import events as ev
 from hud import paths
-from hud.fuzz import Boundary, Outcome, classify
+from hud.fuzz import Boundary, Outcome, classify, workdir
 
 if TYPE_CHECKING:
     from hud.background import BackgroundSource
@@ -78,12 +75,6 @@ def _png() -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
-@cache
-def workdir() -> Path:
-    """This process's temporary folder, made once and removed at exit."""
-    folder = Path(tempfile.mkdtemp(prefix="hud-fuzz-recordings-"))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
 
 
 @cache
@@ -91,7 +82,7 @@ def seed_recording() -> bytes:
     """A real recording: the city walk on its clock, with pushed events of every kind on top."""
     from hud.session import Options, Session
 
-    path = workdir() / "seed.jsonl"
+    path = workdir("recordings") / "seed.jsonl"
     session = Session.open(Options(scenario=paths.DEFAULT_SCENARIO, background="scene", view=VIEW,
                                    record_events=path))
     pushed: list[ev.Event] = [
@@ -266,12 +257,12 @@ def replay_case(data: bytes, path: Path, at: float) -> Outcome:
 def recording_case(rng: random.Random) -> Outcome:
     """A mutated real recording, replayed to a random moment and rendered."""
     data = mutate(seed_recording(), rng)
-    return replay_case(data, workdir() / "case.jsonl", rng.uniform(0.0, 70.0))
+    return replay_case(data, workdir("recordings") / "case.jsonl", rng.uniform(0.0, 70.0))
 
 
 def warm() -> None:
     """Make the seed recording and the street scene's layers now, so that no case's time includes them."""
-    replay_case(seed_recording(), workdir() / "warm.jsonl", 1.0)
+    replay_case(seed_recording(), workdir("recordings") / "warm.jsonl", 1.0)
 
 
 BOUNDARIES: dict[str, Boundary] = {"recording": recording_case}
