@@ -143,7 +143,7 @@ class Gesture(Event):
     kind: str = "tap"
 
 
-CARD_LAYOUTS = ("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap")
+CARD_LAYOUTS = ("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap", "bitmap_animation")
 CARD_VIEWS = ("main", "dashboard", "always_on")
 CLEAR_WHAT = ("all", "notifications", "navigation", "payment", "caption", "cards")
 
@@ -153,7 +153,10 @@ class ShowCard(Event):
     """A card in the glasses' common vocabulary (MentraOS's layouts), in one of three views.
 
     Which fields matter depends on `layout`: text_wall (text), double_text_wall (top, bottom),
-    reference_card (title, text), dashboard_card (left, right), bitmap (data: a base64 PNG).
+    reference_card (title, text), dashboard_card (left, right), bitmap (data: a base64 PNG),
+    bitmap_animation (frames: base64 PNGs, one every `interval` seconds, from the first again when
+    `repeat`, else holding the last). `app` is the package that showed it (MentraOS's packageName;
+    "" for hud's own clients), so a `Clear` from one app can leave another app's card alone.
     """
 
     type: ClassVar[str] = "show"
@@ -167,12 +170,35 @@ class ShowCard(Event):
     left: str = ""
     right: str = ""
     data: str = ""
+    frames: tuple[str, ...] = ()
+    interval: float = 1.65  # seconds per frame (MentraOS's default, 1650 ms)
+    repeat: bool = False
+    app: str = ""
 
 
 @dataclass(frozen=True)
 class Clear(Event):
+    """Remove things from the display. With `view` (and `what` "cards"), only that view's card;
+    with `app`, only cards that app showed: MentraOS's `clear_view`, where one app can never clear
+    another's display (its cloud keeps each app's view apart)."""
+
     type: ClassVar[str] = "clear"
     what: str = "all"
+    view: str | None = None
+    app: str = ""
+
+
+BUTTON_PRESSES = ("short", "long")
+
+
+@dataclass(frozen=True)
+class Button(Event):
+    """A hardware button press (MentraOS's `button_press`): nothing on the display changes by itself;
+    it is logged, and apps that listen for it (through the emulated cloud) decide what it does."""
+
+    type: ClassVar[str] = "button"
+    button: str = "main"
+    press: str = "short"
 
 
 @dataclass(frozen=True)
@@ -192,7 +218,7 @@ class SetDevice(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (Wake, Say, Think, Answer, Idle, Navigate, NavEnd, Notify, PayDetect, PayConfirm,
-                PayCancel, PayResult, Status, Gesture, ShowCard, Clear, SetLayout, SetDevice)
+                PayCancel, PayResult, Status, Gesture, Button, ShowCard, Clear, SetLayout, SetDevice)
 }
 #: Events that change the session's configuration rather than what is on the display.
 CONFIG_EVENTS = ("set_layout", "set_device")

@@ -22,6 +22,11 @@ _TEXT = Str(max_len=2000)
 #: The largest bitmap card, as the push protocol's: Even G2's panel, and MentraOS's bitmap budget.
 BITMAP_MAX_SIZE = (576, 288)
 BITMAP_MAX_BYTES = 100 * 1024
+#: A `bitmap_animation` card: at most this many frames, of at most this many base64 characters in
+#: all (a recording holds an event on one line of at most 1 MB; an SDK-made 576 x 135 frame is ~2 kB
+#: as a PNG, so 32 such frames are far below it).
+ANIMATION_MAX_FRAMES = 32
+ANIMATION_MAX_CHARS = 700_000
 
 #: The YAML fields of each event type; names and defaults mirror the dataclasses in hud.events.
 EVENT_FIELDS: dict[str, dict[str, Field]] = {
@@ -72,8 +77,16 @@ EVENT_FIELDS: dict[str, dict[str, Field]] = {
         "duration": Field(Float(0.1, 86_400), default=None),
         **{name: Field(_TEXT, default="") for name in ("text", "top", "bottom", "title", "left", "right")},
         "data": Field(Str(max_len=140_000), default=""),
+        "frames": Field(List(Str(max_len=140_000), max_len=ANIMATION_MAX_FRAMES), default=()),
+        "interval": Field(Float(0.01, 3600), default=1.65),
+        "repeat": Field(Bool(), default=False),
+        "app": Field(Str(max_len=200), default=""),
     },
-    "clear": {"what": Field(Str(choices=ev.CLEAR_WHAT), default="all")},
+    "clear": {"what": Field(Str(choices=ev.CLEAR_WHAT), default="all"),
+              "view": Field(Str(choices=ev.CARD_VIEWS), default=None),
+              "app": Field(Str(max_len=200), default="")},
+    "button": {"button": Field(Str(max_len=40), default="main"),
+               "press": Field(Str(choices=ev.BUTTON_PRESSES), default="short")},
     "set_layout": {"path": Field(Str(max_len=500), required=True)},
     "set_device": {"name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'",
                                      max_len=64),
@@ -106,9 +119,11 @@ def _timed(type_name: str) -> Record:
 
     def build(values: dict[str, Any]) -> ev.Timed:
         at = values.pop("at")
+        if isinstance(values.get("frames"), list):  # events are frozen and hashable: tuples, not lists
+            values["frames"] = tuple(values["frames"])
         return ev.Timed(at=at, event=cls(**values))
 
-    post = {"navigate": _roundabout_exit, "show": _bitmap_data}.get(type_name)
+    post = {"navigate": _roundabout_exit, "show": _bitmap_data, "clear": _clear_cards}.get(type_name)
     return Record(name=f"'{type_name}' event", build=build, post=post,
                   fields={"at": Field(Float(0, 86_400), required=True), **EVENT_FIELDS[type_name]})
 
@@ -147,8 +162,43 @@ def bitmap_problem(data: str) -> str | None:
     return None
 
 
+def _clear_cards(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
+    """`view` and `app` narrow which cards are cleared, so they go with `what: cards` only."""
+    what = values.get("what")
+    for name in ("view", "app"):
+        if values.get(name) not in (None, "", schema.INVALID) and what not in ("cards", schema.INVALID):
+            ctx.error(nodes[name], f"'{name}' narrows which cards are cleared: it needs 'what: cards', "
+                      f"not {what!r}")
+            return False
+    return True
+
+
+def _animation_frames(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
+    """A bitmap_animation card needs 1 to ANIMATION_MAX_FRAMES frames, each a PNG that decodes."""
+    frames = values.get("frames")
+    if frames is schema.INVALID:
+        return True
+    if not frames:
+        ctx.error(node, "a 'bitmap_animation' card needs 'frames': a list of base64 PNGs")
+        return False
+    total = sum(len(frame) for frame in frames)
+    if total > ANIMATION_MAX_CHARS:
+        ctx.error(nodes["frames"], f"'frames' hold {total} characters of base64 in all; the limit is "
+                  f"{ANIMATION_MAX_CHARS}")
+        return False
+    for i, frame in enumerate(frames):
+        why = bitmap_problem(frame)
+        if why is not None:
+            ctx.error(nodes["frames"].value[i], f"'frames[{i}]' {why}")
+            return False
+    return True
+
+
 def _bitmap_data(values: dict[str, Any], nodes: dict[str, Any], ctx: schema.Context, node: Any) -> bool:
-    """A bitmap card needs `data`, a PNG that decodes; other cards ignore it."""
+    """A bitmap card needs `data`, a PNG that decodes; an animation needs its frames; other cards
+    ignore both."""
+    if values.get("layout") == "bitmap_animation":
+        return _animation_frames(values, nodes, ctx, node)
     data = values.get("data")
     if values.get("layout") != "bitmap" or data is schema.INVALID:
         return True

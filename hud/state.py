@@ -94,8 +94,12 @@ def apply(state: HudState, event: ev.Event, now: float) -> HudState:
             return _gesture(replace(state, last_gesture=kind, last_gesture_at=now), kind, now)
         case ev.ShowCard():
             return replace(state, cards=cards.show(state.cards, event, now))
+        case ev.Clear(what="cards", view=view, app=app) if view is not None or app:
+            return replace(state, cards=cards.clear(state.cards, view, app))
         case ev.Clear(what=what):
             return _clear(state, what, now)
+        case ev.Button():
+            return state  # logged with every event; what it does is up to the apps listening
         case ev.SetLayout() | ev.SetDevice():
             return state  # the session reconfigures itself; what is on the display stays
     raise TypeError(f"unhandled event type {type(event).__name__}")

@@ -104,7 +104,7 @@ def _valid_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _ID_RANGE
 
 
-def _strings(data: Any) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+def strings(data: Any) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
     """Every string in a decoded message, in document order: (path, text, whether it is a field name).
 
     Iterative, because nesting may be as deep as the JSON decoder allows."""
@@ -156,7 +156,7 @@ def _text_problems(raw: str, data: dict[str, Any]) -> list[str]:
     if "\\u" not in raw and _SUSPECT.search(raw) is None:
         return []
     found = []
-    for path, text, is_key in _strings(data):
+    for path, text, is_key in strings(data):
         problem = text_problem(text)
         if problem is not None:
             where = f"a field name in {p.where(path)}" if is_key else p.where(path)

@@ -1,5 +1,7 @@
 """Cards from other programs (MentraOS's vocabulary): text wall, double text wall, reference card,
-dashboard card and bitmap, each drawn in the widget for its view (main, dashboard, always-on).
+dashboard card, bitmap and bitmap animation, each drawn in the widget for its view (main, dashboard,
+always-on). An animation's frame is chosen from the clock (`hud.model.cards.frame_index`), never
+from how many frames were drawn, so a screenshot at time t is the same at any frame rate.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from PIL import Image
 
 from hud.canvas import Canvas
 from hud.layout import WidgetSpec
+from hud.model.cards import frame_index
 from hud.pg import pygame
 from hud.state import HudState
 
 BITMAP_MAX = (576, 288)  # the largest bitmap the push protocol accepts (Even G2's panel)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)  # an animation's frames (at most 32) in every view stay decoded
 def bitmap(data: str, size: tuple[int, int]) -> pygame.Surface:
     """A base64 PNG as grey light (its luminance), scaled to fit `size` keeping its aspect."""
     with Image.open(io.BytesIO(base64.b64decode(data, validate=True))) as image:
@@ -44,8 +47,11 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     room = max(1, rect.height // line_h)
     level = canvas.level(spec)
     x, y = rect.x, rect.y
-    if card.layout == "bitmap":
-        image = bitmap(card.data, rect.size)
+    if card.layout in ("bitmap", "bitmap_animation"):
+        data = card.data if card.layout == "bitmap" else card.frames[frame_index(shown, now)] if card.frames else ""
+        if not data:
+            return
+        image = bitmap(data, rect.size)
         level_scale = round(255 * spec.brightness)
         if level_scale < 255:
             image = image.copy()
