@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hud import events as ev
+from hud.attach import Attachment, close_all, frame_all
 from hud.device import available, load_device
 from hud.gaze import GazeDwell
 from hud.hotreload import HotReload, session_files
@@ -91,6 +92,7 @@ class DemoWindow:
         self.pointer: tuple[int, int] | None = None  # the mouse, standing in for the wearer's gaze
         self._frame = pygame.Rect(0, 0, 1, 1)
         self.bridge: PushBridge | None = None  # the push API, when serving
+        self.attached: list[Attachment] = []  # the MentraOS cloud, the automation API, when serving
         self.hot: HotReload | None = None  # edits to the layout, scenario or device, live
         self.times: deque[float] = deque(maxlen=120)  # render milliseconds, for the F overlay
         self.ticker: pygame.time.Clock | None = None
@@ -161,6 +163,7 @@ class DemoWindow:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
         if self.bridge is not None:
             self.bridge.frame(self.session)
+        frame_all(self.attached, self.session)
         if self.hot is not None and self.hot.poll(time.monotonic()):  # real time: works while paused
             self.hot.apply(self.session)
         if self.loop and self.session.now > self.session.scenario.duration + 2.0:
@@ -333,11 +336,12 @@ class DemoWindow:
             f" ({camera}, {getattr(s.background, 'reconnects', 0)} reconnects)" if camera not in (None, "live") else "")
         line = (f"{s.scenario.name} · {s.device.label} · {background} · {optics_on} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
-        text = self.chrome.render(line, 15, 220)
-        strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))
-        strip.set_alpha(170)  # a dark strip: the chrome must stay readable over a bright street
-        window.blit(strip, (frame.x + 6, bottom - 30))
-        window.blit(text, (frame.x + 14, bottom - 27), special_flags=pygame.BLEND_RGB_MAX)
+        for row, text_line in enumerate([line, *(a.status() for a in reversed(self.attached))]):
+            text = self.chrome.render(text_line, 15, 220)
+            strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))
+            strip.set_alpha(170)  # a dark strip: the chrome must stay readable over a bright street
+            window.blit(strip, (frame.x + 6, bottom - 30 - 24 * row))
+            window.blit(text, (frame.x + 14, bottom - 27 - 24 * row), special_flags=pygame.BLEND_RGB_MAX)
         if self.show_help:
             rows = [("Keys", ""), *KEYS]
             h = 28 * len(rows) + 20
@@ -356,7 +360,8 @@ class DemoWindow:
 
 
 def run_window(options: Options, seconds: float | None = None, network: str = "typical",
-               serve: Callable[[], PushServer | None] = lambda: None, allow: tuple[Path, ...] = ()) -> int:
+               serve: Callable[[], PushServer | None] = lambda: None, allow: tuple[Path, ...] = (),
+               attach: Callable[[Session], list[Attachment]] = lambda session: []) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run.
 
     `serve` starts the push server, called only after the first frame is rendered: that frame builds
@@ -367,16 +372,21 @@ def run_window(options: Options, seconds: float | None = None, network: str = "t
     session = Session.open(options)
     session.render_composite()
     server = serve()
+    attached: list[Attachment] = []
     try:
-        return run_session_window(session, seconds, network, server, device_file, watch=True, allow=allow)
+        attached = attach(session)
+        return run_session_window(session, seconds, network, server, device_file, watch=True, allow=allow,
+                                  attached=attached)
     finally:
+        close_all(attached)
         if server is not None:
             server.stop()
 
 
 def run_session_window(session: Session, seconds: float | None = None, network: str = "typical",
                        server: PushServer | None = None, device_file: str | None = None,
-                       watch: bool = False, allow: tuple[Path, ...] = ()) -> int:
+                       watch: bool = False, allow: tuple[Path, ...] = (),
+                       attached: list[Attachment] | None = None) -> int:
     """The window loop; `watch` hot-reloads edits (off for replays, whose timeline is the recording)."""
     """The window loop around an open session (a scenario's or a replayed recording's)."""
     pygame.display.init()
@@ -388,6 +398,7 @@ def run_session_window(session: Session, seconds: float | None = None, network: 
         from hud.push.bridge import PushBridge
 
         demo.bridge = PushBridge(server, allow=allow)  # allow: --allow folders for pushed files
+    demo.attached = list(attached or ())
     if watch:
         demo.hot = HotReload(lambda: session_files(demo.session, device_file))
     ticker = pygame.time.Clock()

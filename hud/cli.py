@@ -17,13 +17,14 @@ from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from hud import paths
+from hud.attach import Attachment, close_all, frame_all
 from hud.optics import STAGES, parse_stages
 from hud.schema import ConfigError
 
 if TYPE_CHECKING:
     from hud.fuzz import Boundary
     from hud.push.server import PushServer
-    from hud.session import Options
+    from hud.session import Options, Session
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl+C
@@ -102,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow", action="append", default=[], type=_folder, metavar="DIR",
                         help="push API: a folder whose files pushed messages may name (set_layout), besides "
                         "layouts/, assets/ and the scenario's folder; repeatable")
+    parser.add_argument("--mentra-app", action="append", default=[], metavar="URL",
+                        help="be the MentraOS cloud for this app server (e.g. http://127.0.0.1:7010): hud POSTs "
+                        "the session webhook to it and shows what the app displays; repeatable")
+    parser.add_argument("--mentra-port", type=int, default=8002, metavar="PORT",
+                        help="MentraOS: the port of the app WebSocket (ws://127.0.0.1:PORT/app-ws; default 8002, "
+                        "as MentraOS's local cloud)")
+    parser.add_argument("--automation-port", type=int, metavar="PORT",
+                        help="serve the Even Hub simulator's HTTP automation API (/api/ping, /api/screenshot/"
+                        "glasses, /api/input, /api/console) on 127.0.0.1:PORT")
     parser.add_argument("--record-events", metavar="FILE.jsonl",
                         help="log every event (scripted, pushed, typed, gesture) with its clock time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -269,25 +279,31 @@ def cmd_headless(args: argparse.Namespace) -> int:
     times = frame_times(seconds, args.fps)
     if getattr(args, "serve", False):
         session.render_composite()  # the first frame builds the scene (~1 s): before clients wait on it for acks
+    elif _attaching(args):
+        session.render_composite()
     server = _server(args)
     bridge = None
     if server is not None:
         from hud.push.bridge import PushBridge
 
         bridge = PushBridge(server, allow=tuple(args.allow))
+    attached: list[Attachment] = []
     start = time.perf_counter()
     frame = None
     try:
+        attached = attachments(args, session)
         for t in times:
-            if bridge is not None:  # serving: other programs are waiting, so keep to real time
+            if bridge is not None or attached:  # serving: other programs are waiting, so keep to real time
                 time.sleep(max(0.0, start + t - time.perf_counter()))
             session.seek(t)
             if bridge is not None:
                 bridge.frame(session)
+            frame_all(attached, session)
             frame = session.render_composite()
         if args.out and frame is not None:
             save_image(frame, args.out)
     finally:
+        close_all(attached)
         session.close()
         if bridge is not None:
             bridge.close()
@@ -304,13 +320,40 @@ def cmd_window(args: argparse.Namespace) -> int:
     from hud.app import run_window
 
     return run_window(_options(args, fallback_background="auto"), seconds=args.seconds, network=args.network,
-                      serve=lambda: _server(args), allow=tuple(args.allow))
+                      serve=lambda: _server(args), allow=tuple(args.allow),
+                      attach=lambda session: attachments(args, session))
 
 
 def cmd_push(args: argparse.Namespace) -> int:
     from hud.push.client import run_push
 
     return run_push(args.messages, args.file, args.url, args.token, args.timeout, args.listen)
+
+
+def _attaching(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "mentra_app", None)) or getattr(args, "automation_port", None) is not None
+
+
+def attachments(args: argparse.Namespace, session: Session) -> list[Attachment]:
+    """The MentraOS cloud and the automation API the options ask for, started (after the first frame)."""
+    out: list[Attachment] = []
+    try:
+        if getattr(args, "automation_port", None) is not None:
+            from hud.evenhub.server import AutomationServer
+
+            automation = AutomationServer("127.0.0.1", args.automation_port).start()
+            out.append(automation)
+            print(f"hud: Even Hub automation API on {automation.url}", file=sys.stderr)
+        if getattr(args, "mentra_app", None):
+            from hud.mentra.cloud import MentraCloud
+
+            cloud = MentraCloud(args.mentra_app, port=args.mentra_port, device=session.device).start()
+            out.append(cloud)
+            print(f"hud: MentraOS cloud on {cloud.url}, starting {len(cloud.links)} app session(s)", file=sys.stderr)
+    except BaseException:
+        close_all(out)
+        raise
+    return out
 
 
 def _server(args: argparse.Namespace) -> PushServer | None:
