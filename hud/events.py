@@ -201,6 +201,18 @@ class Button(Event):
     press: str = "short"
 
 
+HEAD_POSITIONS = ("up", "down")
+
+
+@dataclass(frozen=True)
+class Head(Event):
+    """The wearer's head tilted up or back down (MentraOS's `head_position`; the window's pointer
+    stands in for it). Like a button, it changes nothing on the display by itself: apps decide."""
+
+    type: ClassVar[str] = "head"
+    position: str = "up"
+
+
 @dataclass(frozen=True)
 class SetLayout(Event):
     """Show another layout (a path, or a name under layouts/); the session reloads it."""
@@ -218,7 +230,7 @@ class SetDevice(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (Wake, Say, Think, Answer, Idle, Navigate, NavEnd, Notify, PayDetect, PayConfirm,
-                PayCancel, PayResult, Status, Gesture, Button, ShowCard, Clear, SetLayout, SetDevice)
+                PayCancel, PayResult, Status, Gesture, Button, Head, ShowCard, Clear, SetLayout, SetDevice)
 }
 #: Events that change the session's configuration rather than what is on the display.
 CONFIG_EVENTS = ("set_layout", "set_device")
