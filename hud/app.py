@@ -44,7 +44,8 @@ KEYS: list[tuple[str, str]] = [
     ("2", "double tap (clear all cards)"),
     ("] / [", "swipe forward / swipe back"),
     ("Backspace", "swipe down (back: cancel, dismiss)"),
-    ("mouse", "gaze: look at a payment for 0.8 s to confirm it"),
+    ("B / Shift+B", "button press, short / long (heard by MentraOS apps)"),
+    ("mouse", "gaze: look at a payment for 0.8 s to confirm it; at the top edge: head up"),
     ("D", "next device profile"),
     ("O", "optics on / off"),
     ("V", "view: what the wearer sees / the panel / both eyes"),
@@ -93,6 +94,7 @@ class DemoWindow:
         self._frame = pygame.Rect(0, 0, 1, 1)
         self.bridge: PushBridge | None = None  # the push API, when serving
         self.attached: list[Attachment] = []  # the MentraOS cloud, the automation API, when serving
+        self.head = "down"  # where the pointer puts the wearer's head (see _follow_head)
         self.hot: HotReload | None = None  # edits to the layout, scenario or device, live
         self.times: deque[float] = deque(maxlen=120)  # render milliseconds, for the F overlay
         self.ticker: pygame.time.Clock | None = None
@@ -131,6 +133,8 @@ class DemoWindow:
                 self.save_screenshot()
             elif key in GESTURE_KEYS:
                 s.push(ev.Gesture(kind=GESTURE_KEYS[key]))
+            elif key == pygame.K_b:
+                s.push(ev.Button(press="long" if event.mod & pygame.KMOD_SHIFT else "short"))
             elif key == pygame.K_d:
                 names = available()
                 following = names[(names.index(s.device.name) + 1) % len(names)] if s.device.name in names else names[0]
@@ -163,6 +167,7 @@ class DemoWindow:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification
         if self.bridge is not None:
             self.bridge.frame(self.session)
+        self._follow_head()
         frame_all(self.attached, self.session)
         if self.hot is not None and self.hot.poll(time.monotonic()):  # real time: works while paused
             self.hot.apply(self.session)
@@ -170,6 +175,16 @@ class DemoWindow:
             self.session.restart()
         if self.gaze.update(self._gaze_target(), self.session.now) == "payment":
             self.session.push(ev.PayConfirm(by="gaze"))
+
+    def _follow_head(self) -> None:
+        """The pointer stands in for the head: in the view's top fifth the wearer looks up (MentraOS
+        shows its dashboard then); a Head event is logged only when the position changes."""
+        frame = self._frame
+        up = self.pointer is not None and frame.height > 0 and self.pointer[1] < frame.y + frame.height / 5
+        position = "up" if up else "down"
+        if position != self.head:
+            self.head = position
+            self.session.push(ev.Head(position=position))
 
     def _gaze_target(self) -> str | None:
         """What the pointer rests on: the payment prompt while it waits for confirmation."""

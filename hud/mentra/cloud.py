@@ -55,7 +55,8 @@ from websockets.http11 import Request, Response
 from hud import events as ev
 from hud.device import Device
 from hud.mentra import inputs, wire
-from hud.push.server import PushServerError, is_loopback, wire as json_text
+from hud.push.server import PushServerError, is_loopback
+from hud.push.server import wire as json_text
 from hud.push.throttle import Busy, Throttle
 from hud.session import Session
 
@@ -191,7 +192,8 @@ class MentraCloud:
         for link in self.links:
             text = f"{link.name}: {link.state}"
             if link.state == "connected":
-                text += f" ({len(link.subscriptions)} streams)"
+                text += f" ({len(link.subscriptions)} streams, {link.displays} displays"
+                text += f", {link.refused} refused, last: {link.error[:80]})" if link.refused else ")"
             elif link.error:
                 text += f" ({link.error[:80]})"
             parts.append(text)
@@ -356,7 +358,7 @@ class MentraCloud:
         request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, response.read(2000).decode("utf-8", "replace")[:200]
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read(2000).decode("utf-8", "replace")[:200]

@@ -79,8 +79,9 @@ def payloads(timed: ev.Timed, subscribed: tuple[str, ...], device_model: str,
             if streams:
                 # A typed request has no audio: it is given a spoken length of about 60 ms a character.
                 end_ms = at_ms + max(300, 60 * len(text))
-                base: dict[str, Any] = {"type": "transcription", "utteranceId": f"hud-{utterance}", "transcribeLanguage": language,
-                        "detectedLanguage": language, "startTime": at_ms, "speakerId": "0", "provider": "hud"}
+                base: dict[str, Any] = {
+                    "type": "transcription", "utteranceId": f"hud-{utterance}", "transcribeLanguage": language,
+                    "detectedLanguage": language, "startTime": at_ms, "speakerId": "0", "provider": "hud"}
                 steps = [(part, False) for part in _interims(text)] + [(text, True)]
                 for i, (part, final) in enumerate(steps):
                     end = end_ms if final else at_ms + (end_ms - at_ms) * (i + 1) // len(steps)
