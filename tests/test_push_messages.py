@@ -88,7 +88,7 @@ def test_every_problem_of_a_message_is_reported_at_once() -> None:
     assert reason.split("; ") == [
         "missing required field 'title' for 'notify'", "'app' must be a string, got number 1",
         "'duration' must be a number, got string \"x\"",
-        "unknown field 'extra' for 'notify' (its fields: id, app, title, body, urgent, duration)"]
+        "unknown field 'extra' for 'notify' (its fields: id, app, title, body, urgent, duration, durationMs)"]
 
 
 def test_nothing_is_coerced() -> None:

@@ -16,7 +16,7 @@ from hud import events as ev
 from hud.push import protocol as p
 from hud.push.messages import Accepted, Hello, parse
 from hud.scenario import EVENT_FIELDS
-from hud.schema import Bool, Float, Int, Str
+from hud.schema import Bool, Float, Int, List, Str
 
 BAD = [json.loads(line) for line in (FIXTURES / "push" / "bad_messages.jsonl").read_text("utf-8").splitlines()]
 
@@ -28,7 +28,9 @@ EVENT_OF = {
     "caption_listening": "wake", "caption_thinking": "think", "caption_answer": "answer", "caption_idle": "idle",
     **{f"show_{layout}": "show" for layout in ev.CARD_LAYOUTS},
 }
-CLIENT_LEAVES = [*sorted(EVENT_OF), "hello"]
+#: MentraOS's own messages, accepted as its SDK sends them (translated by hud.mentra.layouts).
+MENTRA = ["dashboard_content_update", "display_event"]
+CLIENT_LEAVES = [*sorted(EVENT_OF), "hello", *MENTRA]
 
 
 def _examples() -> list[tuple[str, Any]]:
@@ -105,6 +107,10 @@ def _checker_matches(sub: dict[str, Any], checker: Any) -> None:
             assert sub["pattern"] == f"^{checker.pattern}$"
         if checker.max_len is not None:
             assert sub["maxLength"] == checker.max_len
+    elif isinstance(checker, List):
+        assert sub.get("type") == "array"
+        assert sub.get("maxItems") == checker.max_len
+        _checker_matches(sub["items"], checker.item)
     else:
         raise AssertionError(f"no comparison for {checker!r}")
 
@@ -112,7 +118,10 @@ def _checker_matches(sub: dict[str, Any], checker: Any) -> None:
 @pytest.mark.parametrize("name", sorted(EVENT_OF))
 def test_fields_ranges_and_defaults_match_the_scenario_format(name: str) -> None:
     leaf, fields = p.DEFS[name], EVENT_FIELDS[EVENT_OF[name]]
-    own = {k: v for k, v in leaf["properties"].items() if k not in ("type", "id") and "const" not in v}
+    own = {k: v for k, v in leaf["properties"].items() if k not in ("type", "id", "durationMs") and "const" not in v}
+    if "durationMs" in leaf["properties"]:  # the same duration, in milliseconds
+        ms, seconds = leaf["properties"]["durationMs"], fields["duration"].checker
+        assert (ms["minimum"], ms["maximum"]) == (seconds.min * 1000, seconds.max * 1000), name
     assert set(own) <= set(fields), f"{name}: fields the scenario format does not have"
     cls = ev.EVENT_TYPES[EVENT_OF[name]]
     defaults = {f.name: f.default for f in dataclasses.fields(cls)}

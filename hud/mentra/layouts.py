@@ -120,7 +120,8 @@ def _display(message: dict[str, Any], app: str) -> ev.Event:
     if layout_type == "clear_view":
         return ev.Clear(what="cards", view=view, app=app)
     if layout_type in _TEXTS:
-        texts: dict[str, Any] = {card: _text(layout, name, f"layout.{name}") for name, card in _TEXTS[layout_type].items()}
+        names = _TEXTS[layout_type]
+        texts: dict[str, Any] = {card: _text(layout, name, f"layout.{name}") for name, card in names.items()}
         return ev.ShowCard(layout=layout_type, view=view, duration=duration, app=app, **texts)
     if layout_type == "bitmap_view":
         if "data" not in layout:

@@ -78,6 +78,9 @@ class Rejected:
 
 Parsed = Accepted | Hello | Rejected
 
+#: MentraOS's own messages, accepted as its SDK sends them (see `_mentra`).
+MENTRA_MESSAGES = ("display_event", "dashboard_content_update")
+
 
 class _Invalid(Exception):
     pass
@@ -226,6 +229,8 @@ def parse(raw: str | bytes) -> Parsed:
         name = subschema(data)
     except ValueError as exc:
         return Rejected(msg_id, str(exc))
+    if name in MENTRA_MESSAGES:
+        return _mentra(msg_id, data)
     found = p.problems(data, name)
     if not found:
         found = _beyond_schema(name, data)
@@ -250,6 +255,21 @@ def warm_up() -> None:
         parse(bad)
 
 
+def _mentra(msg_id: Id, data: dict[str, Any]) -> Parsed:
+    """A MentraOS message, through the one translation the emulated MentraOS cloud uses too
+    (`hud.mentra.layouts.events_for`), so the two entry points cannot disagree. Its JSON Schema
+    (`display_event`, `dashboard_content_update`) documents the shape for other languages; the
+    translation is what decides, with errors located by the field's path."""
+    from hud.mentra.layouts import MentraFormatError, events_for
+
+    if "id" in data and not _valid_id(data["id"]):
+        return Rejected(None, p.DEFS["id"]["errorMessage"].format(got=p.describe(data["id"])))
+    try:
+        return Accepted(msg_id, events_for(data), data["type"])
+    except MentraFormatError as exc:
+        return Rejected(msg_id, str(exc))
+
+
 def _event(name: str, data: dict[str, Any]) -> ev.Event:
     """The hud event for a valid message (JSON numbers become the dataclass's int or float)."""
     props = p.DEFS[name]["properties"]
@@ -259,6 +279,10 @@ def _event(name: str, data: dict[str, Any]) -> ev.Event:
             continue
         kind = props[key].get("type")
         fields[key] = float(value) if kind == "number" else int(value) if kind == "integer" else value
+    if isinstance(fields.get("frames"), list):  # events are frozen and hashable
+        fields["frames"] = tuple(fields["frames"])
+    if "durationMs" in fields:  # the schema lets only one of duration and durationMs through
+        fields["duration"] = fields.pop("durationMs") / 1000
     match name:
         case "caption_listening":
             return ev.Wake()
@@ -289,11 +313,18 @@ def _beyond_schema(name: str, data: dict[str, Any]) -> list[str]:
     # it in a worker; a refusal comes from there, as the message's one reply.
     elif name == "show_bitmap":
         return _bitmap_problems(data["data"])
+    elif name == "show_bitmap_animation":
+        frames = enumerate(data["frames"])
+        return [problem for i, frame in frames for problem in _bitmap_problems(frame, f"frames[{i}]")]
     return []
 
 
-def _bitmap_problems(text: str) -> list[str]:
-    """Why the base64 PNG in 'data' cannot be shown, or nothing: decoded completely, as the card widget will."""
+def _bitmap_problems(text: str, field: str = "data") -> list[str]:
+    """Why the base64 PNG in `field` cannot be shown, or nothing: decoded completely, as the card widget will."""
+    return [problem.replace("'data'", f"'{field}'", 1) for problem in _png_problems(text)]
+
+
+def _png_problems(text: str) -> list[str]:
     try:
         png = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:

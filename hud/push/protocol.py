@@ -122,6 +122,22 @@ def _number(value: float) -> str:
     return str(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def as_time(seconds: float) -> str:
+    """Seconds as a person reads a span: '1 h 23 min', '16 min 40 s', '45 s'."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
 _EXPECTED = {"number": "a number", "integer": "an integer", "string": "a string", "boolean": "true or false",
              "object": "an object", "array": "an array", "null": "null"}
 
@@ -148,12 +164,16 @@ def _words(error: ValidationError) -> list[str]:
     instance: Any = error.instance
     value: Any = error.validator_value  # typed `Any | Unset`: set on every error iter_errors yields
     at = where(error.absolute_path)
+    kind = error.validator
     custom = schema.get("errorMessage")
+    if isinstance(custom, Mapping):  # ajv-errors' form {keyword: message}: only that keyword's failure
+        custom = custom.get(str(kind))
     if custom:
         context = _Format(instance if isinstance(instance, dict) else {})
-        context.update(value=instance, got=describe(instance))
+        context.update(value=_number(instance) if _is_number(instance) else instance, got=describe(instance))
+        if _is_number(instance):
+            context.update(as_time=as_time(instance))
         return [custom.format_map(context)]
-    kind = error.validator
     if kind == "type":
         types = [value] if isinstance(value, str) else list(value)
         return [f"{at} must be {' or '.join(_EXPECTED.get(t, t) for t in types)}, got {describe(instance)}"]

@@ -27,7 +27,7 @@ from hud.state import HudState, apply
 
 _CARD_FIELDS = {
     "text_wall": ("text",), "double_text_wall": ("top", "bottom"), "reference_card": ("title", "text"),
-    "dashboard_card": ("left", "right"), "bitmap": (),
+    "dashboard_card": ("left", "right"), "bitmap": (), "bitmap_animation": (),
 }
 VIEWS = ("main", "dashboard", "always_on")
 
@@ -39,8 +39,18 @@ def _card(card: ev.ShowCard | None) -> dict[str, Any] | None:
     for name in _CARD_FIELDS.get(card.layout, ()):
         out[name] = getattr(card, name)
     if card.layout == "bitmap":
-        out["bytes"] = len(card.data) * 3 // 4 - card.data[-2:].count("=")
+        out["bytes"] = _bytes(card.data)
+    if card.layout == "bitmap_animation":  # not the frame on display: a summary changes with items, not time
+        out["frames"] = len(card.frames)
+        out["bytes"] = sum(_bytes(frame) for frame in card.frames)
+    if card.app:
+        out["app"] = card.app
     return out
+
+
+def _bytes(data: str) -> int:
+    """The size of the picture a base64 text holds (the picture itself is not echoed)."""
+    return len(data) * 3 // 4 - data[-2:].count("=")
 
 
 def summary(state: HudState, now: float) -> dict[str, Any]:
