@@ -158,10 +158,12 @@ def _interrupt(argv: list[str], ready: str, tmp_path) -> tuple[int, str]:
 @pytest.mark.parametrize(("argv", "ready"), [
     (["--headless", "--serve", "--port", "0", "--seconds", "60", "--size", "320x180"], "push API on"),
     (["--serve", "--port", "0", "--seconds", "60", "--background", "scene", "--size", "320x180"], "push API on"),
+    (["--headless", "--mentra-app", "http://127.0.0.1:9", "--mentra-port", "0", "--seconds", "60", "--size",
+      "320x180"], "MentraOS cloud on"),
     (["record", "--seconds", "60", "--fps", "10", "--size", "160x90", "--out", "demo.gif"], "hud: recording demo.gif"),
     (["bench", "--soak", "5"], "figures over"),
     (["fuzz", "--cases", "100000", "--boundary", "recording"], "fuzz: recording"),
-], ids=["headless-serve", "window-serve", "record", "soak", "fuzz"])
+], ids=["headless-serve", "window-serve", "headless-mentra", "record", "soak", "fuzz"])
 def test_ctrl_c_exits_130_without_a_traceback(argv: list[str], ready: str, tmp_path) -> None:
     code, output = _interrupt(argv, ready, tmp_path)
     assert code == 130, output

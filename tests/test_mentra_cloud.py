@@ -42,6 +42,7 @@ class FakeApp:
         self.webhooks: list[dict[str, Any]] = []
         self.conn: ClientConnection | None = None
         self._stack = contextlib.ExitStack()
+        self.on_join: Callable[[], None] | None = None
         self.ack: dict[str, Any] | None = None
         self.received: list[dict[str, Any]] = []
         app = self
@@ -75,6 +76,8 @@ class FakeApp:
                                    "packageName": self.package, "apiKey": "k"}))
         self.ack = json.loads(self.conn.recv(timeout=5))
         threading.Thread(target=self._read, args=(self.conn,), daemon=True).start()
+        if self.on_join is not None:
+            self.on_join()
 
     def _read(self, conn: ClientConnection) -> None:
         try:
@@ -349,3 +352,24 @@ def test_it_serves_on_loopback_only() -> None:
         MentraCloud(["http://127.0.0.1:7010"], host="0.0.0.0")
     with pytest.raises(MentraError, match="at least one app"):
         MentraCloud([])
+
+
+def test_the_command_line_runs_an_app_session_and_records_it(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from hud.cli import main
+    from hud.recording import load_recording
+
+    scenario = tmp_path / "tap.yaml"
+    scenario.write_text("name: Tap\nduration: 10\ntimeline:\n  - {at: 1.0, event: gesture, kind: tap}\n")
+    app = FakeApp()
+    app.on_join = lambda: app.send(display("from the app"))
+    record = tmp_path / "session.jsonl"
+    try:
+        assert main(["--headless", "--scenario", str(scenario), "--device", "even-g2", "--mentra-app", app.url,
+                     "--mentra-port", "0", "--seconds", "2", "--size", "160x90", "--record-events", str(record)]) == 0
+    finally:
+        app.close()
+    assert "MentraOS cloud on ws://127.0.0.1:" in capsys.readouterr().err
+    events = [t.event for t in load_recording(record).events]
+    shown = [e for e in events if isinstance(e, ev.ShowCard)]
+    assert shown and shown[0].text == "from the app" and shown[0].app == "com.test.app"
+    assert [w["type"] for w in app.webhooks] == ["session_request", "stop_request"]
