@@ -192,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "recommended; 'generate' writes and uses a test clip)")
     bench.add_argument("--push", action="store_true",
                        help="instead: flood the push API and print the accepted rate and push-to-pixel latency")
+    bench.add_argument("--mentra-latency", action="store_true",
+                       help="instead: a MentraOS app's display_event to the rendered frame, median and p99")
     bench.add_argument("--soak", type=float, metavar="MINUTES",
                        help="instead: run the push server and a headless session for MINUTES under a realistic "
                             "message mix from a client process; print memory (RSS) and frame time after a "
@@ -400,6 +402,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from hud.soak import run_soak
 
         return run_soak(args.soak)
+    if args.mentra_latency:
+        from hud.mentra.bench import run_mentra_bench
+
+        print(run_mentra_bench())
+        return EXIT_OK
     if args.push:
         from hud.push.bench import run_push_bench
 
