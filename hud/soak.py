@@ -100,6 +100,10 @@ class Mix:
             message = {"type": "show", "layout": layout, "view": view, **fields}
             if rng.random() < 0.5:
                 message["duration"] = rng.choice((2, 5, 10))
+            if layout == "text_wall" and rng.random() < 0.3:  # a MentraOS backend, in MentraOS's own shape
+                message = {"type": "display_event", "packageName": "com.example.soak", "view": view,
+                           "layout": {"layoutType": "text_wall", "text": fields["text"]},
+                           **({"durationMs": message["duration"] * 1000} if "duration" in message else {})}
         elif r < 0.45:
             message = {"type": "notify", "app": rng.choice(("Chat", "Mail", "Calendar", "Flight")),
                        "title": self.text(rng.choice((10, 60))), "body": self.text(rng.choice((0, 80, 400))),

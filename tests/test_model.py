@@ -28,3 +28,16 @@ def test_eta() -> None:
 def test_time_of_day_follows_the_clock_and_wraps_midnight() -> None:
     s = StatusState(day_start=23 * 3600 + 59 * 60)
     assert (s.time_of_day(0), s.time_of_day(59.9), s.time_of_day(60)) == ("23:59", "23:59", "00:00")
+
+
+def test_an_animations_frame_is_chosen_by_the_clock() -> None:
+    """Frame k from since + k * interval; repeating starts over, else the last frame stays: at any t."""
+    from hud.events import ShowCard
+    from hud.model.cards import Shown, frame_index
+
+    once = Shown(ShowCard(layout="bitmap_animation", frames=("a", "b", "c"), interval=0.1), since=10.0)
+    looped = Shown(ShowCard(layout="bitmap_animation", frames=("a", "b", "c"), interval=0.1, repeat=True), since=10.0)
+    times = [10.0, 10.05, 10.1, 10.2, 10.3, 10.35, 10.4, 11.0]
+    assert [frame_index(once, t) for t in times] == [0, 0, 1, 2, 2, 2, 2, 2]
+    assert [frame_index(looped, t) for t in times] == [0, 0, 1, 2, 0, 0, 1, 1]
+    assert frame_index(Shown(ShowCard(layout="bitmap_animation", frames=("a",)), since=0.0), 99.0) == 0

@@ -233,3 +233,83 @@ def test_ordinary_text_passes(text: str) -> None:
     """Emoji with joiners and variation selectors, soft hyphens, CJK, tabs and newlines are ordinary text."""
     result = parse('{"type": "notify", "app": "Chat", "title": "' + text + '"}')
     assert isinstance(result, Accepted), result
+
+
+def test_a_mentra_display_event_is_accepted_as_the_sdk_sends_it() -> None:
+    from mentra_bmps import sdk_b64
+
+    bmp = sdk_b64([[x < 4 for x in range(8)] for _ in range(4)])
+    message = {"type": "display_event", "id": "d1", "packageName": "com.x", "sessionId": "", "view": "main",
+               "timestamp": "2025-01-01T08:41:00.000Z", "durationMs": 2500, "forceDisplay": False,
+               "layout": {"layoutType": "reference_card", "title": "T", "text": "X"}}
+    assert parse(json.dumps(message)) == Accepted("d1", (ShowCard(layout="reference_card", title="T", text="X",
+                                                                  duration=2.5, app="com.x"),), "display_event")
+    animation = {"type": "display_event", "layout": {"layoutType": "bitmap_animation", "frames": [bmp], "interval": 40}}
+    (card,) = _accepted(animation)
+    assert isinstance(card, ShowCard) and card.layout == "bitmap_animation" and card.interval == 0.04
+    update = {"type": "dashboard_content_update", "packageName": "com.x", "content": "3 tasks", "modes": ["main"]}
+    assert _accepted(update) == (ShowCard(layout="text_wall", view="dashboard", text="3 tasks", app="com.x"),)
+
+
+def _accepted(message: dict[str, Any]) -> tuple[ev.Event, ...]:
+    result = parse(json.dumps(message))
+    assert isinstance(result, Accepted), result
+    return result.events
+
+
+@pytest.mark.parametrize(("message", "reason"), [
+    ({"type": "display_event", "id": 5, "layout": {"layoutType": "double_text_wall", "topText": "a"}},
+     "layout.bottomText: missing; expected a string"),
+    ({"type": "display_event", "id": 5, "durationMs": "5s", "layout": {"layoutType": "text_wall", "text": "a"}},
+     'durationMs must be a number of milliseconds >= 0, got string "5s"'),
+    ({"type": "display_event", "id": True, "layout": {"layoutType": "text_wall", "text": "a"}},
+     "'id' must be a string of 1 to 128 characters or an integer, got boolean true"),
+])
+def test_a_bad_display_event_is_refused_with_the_translations_located_reason(message: dict[str, Any],
+                                                                            reason: str) -> None:
+    result = parse(json.dumps(message))
+    assert isinstance(result, Rejected) and result.reason == reason
+    assert result.id == (5 if message["id"] == 5 else None)
+
+
+@pytest.mark.parametrize(("message", "reason"), [
+    ({"type": "show", "layout": "text_wall", "text": "a", "duration": 5000},
+     "'duration' is in seconds: 5000 s is 1 h 23 min; for milliseconds send 'durationMs'"),
+    ({"type": "notify", "app": "a", "title": "b", "duration": 1000},
+     "'duration' is in seconds: 1000 s is 16 min 40 s; for milliseconds send 'durationMs'"),
+    ({"type": "show", "layout": "text_wall", "text": "a", "duration": 5, "durationMs": 5000},
+     "give 'duration' (seconds) or 'durationMs' (milliseconds), not both"),
+    ({"type": "show", "layout": "text_wall", "text": "a", "durationMs": 50},
+     "'durationMs' must be between 100 and 86400000, got 50"),
+])
+def test_a_duration_in_milliseconds_is_never_read_as_seconds(message: dict[str, Any], reason: str) -> None:
+    result = parse(json.dumps(message))
+    assert isinstance(result, Rejected) and result.reason == reason
+    assert not p.client_validator().is_valid(message)  # the schema says the same to other languages
+
+
+def test_seconds_stay_seconds_and_milliseconds_are_converted() -> None:
+    assert _one({"type": "show", "layout": "text_wall", "text": "a", "durationMs": 5000}).duration == 5.0  # type: ignore[attr-defined]
+    assert _one({"type": "show", "layout": "text_wall", "text": "a", "duration": 999}).duration == 999.0  # type: ignore[attr-defined]
+    assert _one({"type": "show", "layout": "text_wall", "text": "a", "duration": 1000.5}).duration == 1000.5  # type: ignore[attr-defined]
+    assert _one({"type": "notify", "app": "a", "title": "b", "durationMs": 1500}) == \
+        ev.Notify(app="a", title="b", duration=1.5)
+
+
+def test_hud_clients_can_show_animations_and_clear_one_view_of_their_own() -> None:
+    png = p.DEFS["show_bitmap"]["examples"][0]["data"]
+    assert _one({"type": "show", "layout": "bitmap_animation", "frames": [png, png], "interval": 0.5, "app": "me"}) == \
+        ShowCard(layout="bitmap_animation", frames=(png, png), interval=0.5, app="me")
+    assert _one({"type": "clear", "what": "cards", "view": "main", "app": "me"}) == \
+        ev.Clear(what="cards", view="main", app="me")
+    refused = parse(json.dumps({"type": "clear", "view": "main"}))
+    assert isinstance(refused, Rejected)
+    assert refused.reason == "'view' and 'app' narrow which cards are cleared: they need 'what': 'cards'"
+    broken = parse(json.dumps({"type": "show", "layout": "bitmap_animation", "frames": [png, "iVBORw0KGgo="]}))
+    assert isinstance(broken, Rejected) and broken.reason.startswith("'frames[1]' is not a PNG image")
+
+
+def test_an_infinite_duration_is_refused_in_words() -> None:
+    """JSON's 1e999 decodes to infinity: refused as too long, never a crash while wording the reason."""
+    result = parse('{"type": "show", "layout": "text_wall", "text": "a", "duration": 1e999}')
+    assert isinstance(result, Rejected) and "far more than a lifetime" in result.reason

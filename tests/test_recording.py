@@ -190,3 +190,24 @@ def test_bundled_files_are_stored_relative_so_a_recording_replays_from_anywhere(
         assert replayed.scenario.path.name == "city_walk.yaml"
     finally:
         replayed.close()
+
+
+def test_mentra_cards_clears_and_buttons_round_trip(tmp_path) -> None:
+    """The fields MentraOS brought (animation frames, app, clear's view and app, the button) are recorded
+    and read back as they were."""
+    from mentra_bmps import sdk_b64
+
+    from hud.mentra.bmp import png_from_bmp
+
+    frame = png_from_bmp(sdk_b64([[x == y for x in range(6)] for y in range(6)]))
+    path = tmp_path / "mentra.jsonl"
+    session = Session.open(Options(scenario="empty.yaml", background="scene", view=(320, 180), record_events=path))
+    pushed = [ev.ShowCard(layout="bitmap_animation", frames=(frame, frame), interval=0.25, repeat=True, app="com.a"),
+              ev.ShowCard(layout="text_wall", text="hi", view="dashboard", app="com.b", duration=2.5),
+              ev.Clear(what="cards", view="main", app="com.a"), ev.Button(button="main", press="long"),
+              ev.Clear(what="cards", app="com.b")]
+    for i, event in enumerate(pushed):
+        session.seek(i * 0.5)
+        session.push(event)
+    session.close()
+    assert [t.event for t in load_recording(path).events] == pushed

@@ -34,7 +34,8 @@ def test_the_mix_is_valid_varied_and_never_repeats_a_text() -> None:
     mix = Mix(seed=5)
     messages = [mix.next() for _ in range(2000)]
     kinds = {m["type"] for m in messages}
-    assert kinds == {"show", "notify", "navigate", "nav_end", "caption", "status", "pay", "gesture", "clear"}
+    assert kinds == {"show", "notify", "navigate", "nav_end", "caption", "status", "pay", "gesture", "clear",
+                     "display_event"}
     refused = [(m, r) for m in messages if not isinstance(r := parse(json.dumps(m, ensure_ascii=False)), Accepted)]
     assert not refused, refused[:3]
     cards = [m.get("text") or m.get("left") or m.get("top") for m in messages if m["type"] == "show"]

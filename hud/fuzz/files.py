@@ -107,8 +107,10 @@ EXTREMES: dict[str, tuple[str, ...]] = {
              "'a\tb'", '"line\nbreaks\n\nhere"', "'   '", "'​'", "'ـــ'", "'́́'", "'x" + "́" * 500 + "'"),
     "maneuver": ("straight", "slight_left", "left", "sharp_left", "slight_right", "right", "sharp_right", "uturn",
                  "roundabout", "arrive"),
-    "layout": ("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap"),
+    "layout": ("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap", "bitmap_animation"),
     "view": ("main", "dashboard", "always_on"),
+    "interval": ("0.01", "0.1", "1.65", "3600"), "repeat": ("true", "false"),
+    "press": ("short", "long"), "button": ("main", "'" + "b" * 40 + "'"),
     "what": ("all", "notifications", "navigation", "payment", "caption", "cards"),
     "kind": ("tap", "double_tap", "swipe_forward", "swipe_back", "swipe_down", "long_press"),
     "connectivity": ("5g", "4g", "wifi", "bluetooth", "offline"),
@@ -126,6 +128,8 @@ def _value(field: str, rng: random.Random) -> str:
         return rng.choice(HOSTILE_SCALARS)
     if field == "data":
         return rng.choice(_bitmaps())
+    if field == "frames":
+        return "[" + ", ".join(rng.choice(_bitmaps()) for _ in range(rng.choice((0, 1, 2, 33)))) + "]"
     if field in EXTREMES:
         return rng.choice(EXTREMES[field])
     if field in ("text", "title", "body", "app", "merchant", "street", "reason", "top", "bottom", "left", "right"):
@@ -437,9 +441,11 @@ def _card(rng: random.Random) -> ShowCard | None:
     if rng.random() < 0.4:
         return None
     text = rng.choice(("Hello", "W" * 2000, "中" * 500, "word " * 300, "", "🙂 emoji"))
-    layout = rng.choice(("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap"))
+    layout = rng.choice(("text_wall", "double_text_wall", "reference_card", "dashboard_card", "bitmap",
+                         "bitmap_animation"))
     return ShowCard(layout=layout, view=rng.choice(CARD_VIEWS), text=text, top=text, bottom=text, title=text,
-                    left=text, right=text, data=_PNG_1x1)
+                    left=text, right=text, data=_PNG_1x1, frames=(_PNG_1x1, _PNG_1x1), interval=0.01,
+                    repeat=rng.random() < 0.5)
 
 
 def check_scenario(data: bytes, rng: random.Random) -> Outcome:

@@ -91,6 +91,9 @@ def seed_recording() -> bytes:
         ev.ShowCard(layout="reference_card", title="Gate", text="B12, boarding 10:15"),
         ev.ShowCard(layout="dashboard_card", view="always_on", left="12:30", right="5G"),
         ev.ShowCard(layout="bitmap", data=_png()),
+        ev.ShowCard(layout="bitmap_animation", frames=(_png(), _png()), interval=0.2, repeat=True, app="com.example"),
+        ev.Clear(what="cards", view="main", app="com.example"),
+        ev.Button(press="long"),
         ev.Notify(app="Chat", title="Lin Wei", body="到了吗？", urgent=True, duration=4.0),
         ev.Navigate(maneuver="roundabout", distance=120.0, street="Hubin Rd", exit=2),
         ev.Status(battery_main=40, connectivity="wifi"),
@@ -100,7 +103,7 @@ def seed_recording() -> bytes:
     ]
     try:
         for i, event in enumerate(pushed):
-            session.seek(2.0 + i * 3.1)
+            session.seek(2.0 + i * 2.5)  # all within the city walk (60 s): seeking back re-records
             session.push(event)
         session.seek(session.scenario.duration)
     finally:

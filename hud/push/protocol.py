@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -128,6 +129,8 @@ def _is_number(value: Any) -> bool:
 
 def as_time(seconds: float) -> str:
     """Seconds as a person reads a span: '1 h 23 min', '16 min 40 s', '45 s'."""
+    if not math.isfinite(seconds) or abs(seconds) >= 1e12:  # JSON's 1e999 is infinity
+        return "far more than a lifetime"
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
