@@ -312,4 +312,6 @@ def test_hud_clients_can_show_animations_and_clear_one_view_of_their_own() -> No
 def test_an_infinite_duration_is_refused_in_words() -> None:
     """JSON's 1e999 decodes to infinity: refused as too long, never a crash while wording the reason."""
     result = parse('{"type": "show", "layout": "text_wall", "text": "a", "duration": 1e999}')
-    assert isinstance(result, Rejected) and "far more than a lifetime" in result.reason
+    assert isinstance(result, Rejected) and result.reason == "'duration' must be between 0.1 and 86400, got inf"
+    huge = parse('{"type": "show", "layout": "text_wall", "text": "a", "duration": 1e300}')
+    assert isinstance(huge, Rejected) and "1e+300 s is far more than a lifetime" in huge.reason
