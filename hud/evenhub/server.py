@@ -272,6 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
         """The base class's refusals (a malformed request line, headers too long, an unknown method) in one line."""
         self.close_connection = True
         self.server.owner.refused += 1
+        if self.request_version == "HTTP/0.9" or not self.request_version.startswith("HTTP/1."):
+            self.request_version = "HTTP/1.1"  # refused before its version was read: answer with a status line
         reason = message or self.responses.get(code, ("error",))[0]
         self._send(text(code, f"{reason}".replace("\r", " ").replace("\n", " ")), head_only=False)
 
