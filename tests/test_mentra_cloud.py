@@ -25,7 +25,7 @@ from hud.mentra.cloud import MentraCloud, MentraError, webhook_url
 from hud.session import Options, Session
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
