@@ -303,34 +303,51 @@ def test_without_frames_requests_get_503_quickly_and_are_not_applied_later() -> 
         session.close()
 
 
-def test_idle_and_slow_clients_cannot_take_every_connection() -> None:
+def _until(condition: Callable[[], bool], what: str, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.005)
+
+
+def test_idle_clients_cannot_take_every_connection() -> None:
     session = _session()
-    server = AutomationServer(max_connections=3, io_timeout=0.3, request_timeout=0.6).start()
+    server = AutomationServer(max_connections=3, io_timeout=0.3, request_timeout=5.0).start()
     loop = Loop(server, session)
-    host, port = "127.0.0.1", server.port
-    idle = [socket.create_connection((host, port)) for _ in range(3)]
+    idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
     try:
-        deadline = time.monotonic() + 5
-        while server.connections < 3:
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
+        _until(lambda: server.connections == 3, "the idle connections were not accepted")
         status, _, body = call(server.url, "GET", "/api/ping")  # the 4th: told at once, not left hanging
         assert (status, body) == (503, b"too many connections (at most 3 at once); retry shortly")
-        trickle = idle[0]
-        for _ in range(3):  # a byte every 0.25 s: each read is in time, the whole request is not
-            trickle.sendall(b"G")
-            time.sleep(0.25)
-        while server.connections:  # the idle ones time out, the trickler is cut at its deadline
-            assert time.monotonic() < deadline, "slow clients kept their connections"
-            time.sleep(0.01)
+        _until(lambda: server.connections == 0, "idle connections were kept past the socket timeout")
         assert call(server.url, "GET", "/api/ping")[2] == b"pong"
-        assert server.cut >= 1
     finally:
         for sock in idle:
             sock.close()
         loop.stop()
         server.close()
         session.close()
+
+
+def test_a_client_trickling_its_request_is_cut_off_at_the_deadline() -> None:
+    server = AutomationServer(io_timeout=2.0, request_timeout=0.5).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as slow:
+            started = time.monotonic()
+            with pytest.raises(OSError):  # a byte every 50 ms keeps each read in time, never the whole request
+                while time.monotonic() - started < 5:
+                    slow.sendall(b"G")
+                    try:
+                        if slow.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK) == b"":
+                            raise ConnectionResetError("closed by the server")
+                    except BlockingIOError:
+                        pass  # nothing to read: still open
+                    time.sleep(0.05)  # the slow client's pace, which is what is tested
+            assert time.monotonic() - started < 2
+        assert server.cut == 1
+        assert call(server.url, "GET", "/api/ping")[2] == b"pong"
+    finally:
+        server.close()
 
 
 # -- life ---------------------------------------------------------------------------------------
@@ -356,6 +373,8 @@ def test_status_port_url_and_a_second_close() -> None:
     finally:
         server.close()
     server.close()
+    with pytest.raises(AutomationServerError, match="does not start again"):
+        server.start()
 
 
 def test_ipv6_loopback() -> None:

@@ -89,6 +89,8 @@ class AutomationServer:
         """Listen (serving in a daemon thread); raises AutomationServerError if it cannot."""
         if self._httpd is not None:
             raise AutomationServerError("the automation server is already started")
+        if self._thread is not None:
+            raise AutomationServerError("a stopped automation server does not start again; create a new one")
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         try:
             httpd = _HTTPServer((self.host.strip("[]"), self._port), self, family)
