@@ -1,8 +1,10 @@
 """BMP files as MentraOS apps send them, for the tests of `hud.mentra` (not a test module itself).
 
 `sdk_bmp` writes what `@mentra/sdk`'s converter writes (its documented layout, re-implemented here):
-a 1-bit BMP, 40-byte info header, palette [white, black], rows bottom-up padded to 4 bytes, and the
-bit set (palette index 1, black) for every source pixel that was bright.
+a 1-bit BMP, 40-byte info header, palette [black, white], rows bottom-up padded to 4 bytes, and the
+bit set (palette index 1, white) for every source pixel that was bright. Checked byte for byte against
+the real converter's output (`BitmapUtils.padBase64Bitmap` of a 526 x 100 picture: palette bytes
+00000000 ffffff00).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ def sdk_bmp(bright: list[list[bool]]) -> bytes:
     size = header_size + row_size * height
     out = bytearray(b"BM" + struct.pack("<IHHI", size, 0, 0, header_size))
     out += struct.pack("<IiiHHIIiiII", 40, width, height, 1, 1, 0, row_size * height, 2835, 2835, 2, 2)
-    out += bytes((255, 255, 255, 0, 0, 0, 0, 0))  # palette: index 0 white, index 1 black
+    out += bytes((0, 0, 0, 0, 255, 255, 255, 0))  # palette: index 0 black, index 1 white
     for y in range(height - 1, -1, -1):  # bottom-up
         row = bytearray(row_size)
         for x, on in enumerate(bright[y]):

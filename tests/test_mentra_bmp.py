@@ -23,24 +23,31 @@ def _bright(rows: list[str]) -> list[list[bool]]:
 
 
 def test_an_sdk_made_bmp_is_lit_where_its_source_was_bright() -> None:
-    """The SDK's converter sets palette index 1 (black) for bright pixels: those are the lit ones."""
+    """The SDK's converter sets palette index 1 (white) for bright pixels: those are the lit ones."""
     assert lit(png_from_bmp(sdk_b64(_bright(ARROW)))) == _bright(ARROW)
 
 
-def test_a_black_on_white_picture_shows_its_black_strokes_lit() -> None:
-    """Through its own palette, whatever the order: Pillow writes a 1-bit BMP with [black, white]."""
-    image = Image.new("1", (8, 4), 1)
-    image.putpixel((3, 2), 0)
+def test_a_white_on_black_picture_shows_its_white_strokes_lit() -> None:
+    """Through its own palette: Pillow writes a 1-bit BMP with [black, white]; light is white."""
+    image = Image.new("1", (8, 4), 0)
+    image.putpixel((3, 2), 1)
     assert lit(png_from_bmp(pillow_b64(image))) == [[(x, y) == (3, 2) for x in range(8)] for y in range(4)]
 
 
-def test_grey_and_colour_bmps_are_inverted_luminance() -> None:
+def test_the_palette_order_does_not_matter() -> None:
+    """A BMP whose palette is [white, black] with the bit clear is white: lit, whatever the bit says."""
+    bmp = bytearray(base64.b64decode(sdk_b64([[True, False]])))
+    bmp[54:62] = bytes((255, 255, 255, 0, 0, 0, 0, 0))
+    assert lit(png_from_bmp(_b64(bytes(bmp)))) == [[False, True]]
+
+
+def test_grey_and_colour_bmps_are_their_luminance() -> None:
     image = Image.new("RGB", (3, 1))
     image.putdata([(0, 0, 0), (255, 255, 255), (100, 100, 100)])
     png = base64.b64decode(png_from_bmp(pillow_b64(image)))
     with Image.open(io.BytesIO(png)) as out:
         grey = out.convert("L")
-        assert [grey.getpixel((x, 0)) for x in range(3)] == [255, 0, 155]
+        assert [grey.getpixel((x, 0)) for x in range(3)] == [0, 255, 100]
 
 
 def test_a_full_sdk_frame_becomes_a_small_one_bit_png() -> None:
@@ -89,8 +96,8 @@ def test_a_truncated_bmp_is_refused_at_the_edge() -> None:
 
 
 def test_a_top_down_bmp_keeps_its_rows() -> None:
-    image = Image.new("L", (4, 3), 255)
-    image.putpixel((1, 0), 0)
+    image = Image.new("L", (4, 3), 0)
+    image.putpixel((1, 0), 255)
     bmp = bytearray(base64.b64decode(pillow_b64(image)))
     # Re-store it top-down: negative height, rows reversed (8-bit rows of 4 bytes each).
     offset = int.from_bytes(bmp[10:14], "little")

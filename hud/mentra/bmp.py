@@ -1,13 +1,14 @@
 """A MentraOS bitmap (base64 BMP) as hud's bitmap (base64 grey PNG, lit = 255), or why it cannot be.
 
-Polarity: in MentraOS a palette-BLACK pixel is LIT on the glasses, and white is dark. The SDK says so
-twice (`@mentra/sdk` 2.1.29, `BitmapUtils`): its converter (`convert24BitTo1BitBMP`) writes a 1-bit
-BMP whose palette is [white, black] and sets the bit, palette index 1 (black), for every source
-pixel that was bright (its variable is even called `isWhite`); and its validator warns "No black
-pixels found (image appears to be all white)" about a picture that would show nothing. So a BMP is
-decoded through its own palette (whatever its bit depth or palette order), to grey, and inverted:
-lit = 255 - luminance. An app that drew white-on-black and let the SDK convert it sees exactly its
-bright pixels lit; an app that sends a black-on-white drawing sees its strokes lit, as on MentraOS.
+Polarity: light is white, as on every additive display: a pixel that is bright through the BMP's
+own palette is lit. Checked against the real SDK (`@mentra/sdk` 2.1.29, `BitmapUtils`): its converter
+(`convert24BitTo1BitBMP`, which `showBitmapView` runs on any picture that is not 576 x 135) writes a
+1-bit BMP whose palette is [black, white] and sets the bit (white) for every source pixel that was
+bright, so an app's white-on-black drawing arrives white-on-black and its black padding black
+(tests/test_mentra_sdk.py shows a real app's picture this way). The SDK's validator calls a picture
+with no 0 bits "all white", which on the glasses is a fully lit panel: almost always a mistake, so it
+warns. A BMP is decoded through its palette (whatever its bit depth or palette order) to grey, and
+that grey is the light.
 
 Limits, checked in this order so nothing large is decoded before it is known to be allowed:
     MAX_BASE64_CHARS  characters of base64 (the SDK refuses a bitmap of more than 1e6)
@@ -68,8 +69,7 @@ def png_from_bmp(data: object, where: str = "data") -> str:
         raise
     except Exception as exc:  # Pillow raises many types for broken files (OSError, SyntaxError, ValueError, ...)
         raise BitmapError(f"{where}: not a BMP image that can be decoded ({exc or type(exc).__name__})") from None
-    lit = grey.point(lambda v: 255 - v)
-    return _png(lit, where)
+    return _png(grey, where)
 
 
 def _header_size(bmp: bytes, where: str) -> tuple[int, int]:
