@@ -14,9 +14,7 @@ by a fixed step before each screenshot.
 
 The bitmap: the SDK pads the app's 526 x 100 drawing (white on black) to 576 x 135 with black and
 writes a 1-bit BMP whose palette is [black, white], the bit set (white) for bright pixels, so on the
-glasses the drawing is lit and the padding dark. While hud shows that frame inverted, the test checks
-the rest of the picture with the frame put upright and ends as an xfail that says so; once hud shows
-it upright, the test passes with the same golden.
+glasses the drawing is lit and the padding dark: the test checks both (a picture shown inverted fails).
 
 Needs Node >= 20.19 (the SDK's dist is ES modules without `"type": "module"`, which older Node
 cannot import) and `npm ci --prefix tests/mentra_app`. Without them the test skips, except in CI
@@ -28,7 +26,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
 import io
 import json
 import os
@@ -44,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image
 
 from hud import events as ev
 from hud.mentra.cloud import MentraCloud
@@ -244,11 +241,7 @@ def test_a_real_mentraos_app_drives_the_panel_and_hears_the_wearer(hud: Any, nod
             # A sentence naming the bitmap: the app sends its BMP (padded and made 1-bit by the SDK).
             hud.say("show the bitmap")
             script.until("the bitmap", script.shows("bitmap"))
-            card = script.main_card()
-            polarity = _polarity(card)
-            if polarity == "inverted":  # until hud shows it upright, the rest of the picture is checked upright
-                assert card is not None
-                hud.push(dataclasses.replace(card, data=_inverted(card.data)))
+            assert _polarity(script.main_card()) == "right", "the SDK's bitmap is shown inverted"
             script.settle()
             hud.assert_snapshot("bitmap")
 
@@ -285,9 +278,7 @@ def test_a_real_mentraos_app_drives_the_panel_and_hears_the_wearer(hud: Any, nod
     assert [r for r in heard if r["heard"] == "stop"], f"stop_request did not reach the app:\n{app.tail()}"
     assert [r["shown"] for r in records if "shown" in r] == ["text_wall", "reference_card", "text_wall",
                                                             "bitmap_view"], records
-    if polarity == "inverted":  # everything else above passed, the bitmap's golden with the picture upright
-        pytest.xfail("hud shows the SDK's bitmap inverted (its padding lit, its drawing dark): the SDK writes "
-                     "palette [black, white] and sets the bit (white) for bright source pixels")
+
 
 
 def _polarity(card: ev.ShowCard | None) -> str:
@@ -301,10 +292,3 @@ def _polarity(card: ev.ShowCard | None) -> str:
     assert padding != shaft, f"padding lit {padding}, arrow lit {shaft}: not the app's picture"
     return "right" if shaft else "inverted"
 
-
-def _inverted(png: str) -> str:
-    with Image.open(io.BytesIO(base64.b64decode(png)), formats=("PNG",)) as image:
-        upright = ImageOps.invert(image.convert("L")).convert("1", dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    upright.save(out, format="PNG")
-    return base64.b64encode(out.getvalue()).decode("ascii")
