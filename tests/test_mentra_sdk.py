@@ -280,7 +280,6 @@ def test_a_real_mentraos_app_drives_the_panel_and_hears_the_wearer(hud: Any, nod
                                                             "bitmap_view"], records
 
 
-
 def _polarity(card: ev.ShowCard | None) -> str:
     """'right' when the app's white-on-black drawing is lit and the SDK's black padding dark, 'inverted'
     when the other way round; anything else fails (the picture is not the app's)."""
