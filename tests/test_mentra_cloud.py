@@ -43,6 +43,7 @@ class FakeApp:
         self.conn: ClientConnection | None = None
         self._stack = contextlib.ExitStack()
         self.on_join: Callable[[], None] | None = None
+        self.joined = threading.Event()  # the webhook was answered after joining, as the SDK answers it
         self.ack: dict[str, Any] | None = None
         self.received: list[dict[str, Any]] = []
         app = self
@@ -63,6 +64,8 @@ class FakeApp:
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(b'{"status":"success"}')
+                if body["type"] == "session_request" and app.join:
+                    app.joined.set()
 
         ThreadingHTTPServer.allow_reuse_address = True
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -311,13 +314,29 @@ def test_an_app_that_never_answers_the_webhook_is_reported_not_waited_for(sessio
 def test_an_app_that_disconnects_gets_a_new_session(session: Session, app: FakeApp) -> None:
     cloud = start([app.url], session, reconnect_grace=0.1, retry=0.05)
     try:
-        wait_for(lambda: cloud.links[0].state == "connected", what="the app to join")
+        wait_for(lambda: cloud.links[0].state == "connected" and app.joined.is_set(), what="the app to join")
         assert app.conn is not None
         app.conn.close()
         wait_for(lambda: len(app.webhooks) >= 2 and cloud.links[0].state == "connected", what="a new session")
         assert [w["type"] for w in app.webhooks] == ["session_request", "session_request"]
     finally:
         cloud.stop()
+
+
+def test_an_app_that_leaves_while_joining_does_not_look_connected(session: Session) -> None:
+    app = FakeApp(join=False)  # answers the webhook; the joining is done by hand below
+    cloud = start([app.url], session, retry=30)
+    try:
+        wait_for(lambda: bool(app.webhooks), what="the webhook")
+        for _ in range(5):
+            with connect(cloud.url) as leaver:
+                leaver.send(json.dumps({"type": "tpa_connection_init", "sessionId": cloud.links[0].session_id,
+                                        "packageName": "com.leaver", "apiKey": ""}))
+            wait_for(lambda: cloud.links[0].conn is None and cloud.links[0].state != "connected",
+                     what="the link released")
+    finally:
+        cloud.stop()
+        app.close()
 
 
 def test_an_oversized_frame_is_closed_unread(session: Session, app: FakeApp) -> None:

@@ -382,20 +382,19 @@ class MentraCloud:
 
     # -- one app connection --------------------------------------------------------------------
     async def _serve(self, conn: ServerConnection) -> None:
+        link: AppLink | None = None
+        writer: asyncio.Task[None] | None = None
         try:
             link = await self._join(conn)
-        except ConnectionClosed:
-            return
-        if link is None:
-            return
-        writer = asyncio.get_running_loop().create_task(self._write(conn, link))
-        try:
+            if link is None:
+                return
+            writer = asyncio.get_running_loop().create_task(self._write(conn, link))
             async for raw in conn:
                 self._receive(link, raw)
         except ConnectionClosed:
-            pass
+            pass  # gone, also mid-join: whatever it had joined is released below
         finally:
-            if link.conn is conn:
+            if link is not None and link.conn is conn:
                 link.conn, link.state = None, "stopped" if self._ending else "disconnected"
                 if link.outbox is not None:
                     link.outbox.put_nowait(None)
@@ -404,10 +403,15 @@ class MentraCloud:
                 if not self._ending:
                     _LOG.warning("mentra: %s disconnected (code %s); its session starts again when it is back",
                                  link.name, conn.close_code)
-            writer.cancel()
+            if writer is not None:
+                writer.cancel()
 
     async def _join(self, conn: ServerConnection) -> AppLink | None:
-        """Read `tpa_connection_init`, ack it; None (after an error and close 1008) when it is not right."""
+        """Read `tpa_connection_init` and ack it; None (after an error and close 1008) when it is not right.
+
+        The link takes the connection only once the ack is sent: an app that leaves mid-join (or a
+        connection that dies then) never leaves its session looking connected.
+        """
         try:
             raw = await asyncio.wait_for(conn.recv(), self.hello_timeout)
         except TimeoutError:
@@ -423,16 +427,15 @@ class MentraCloud:
             await self._reject(conn, f"sessionId {init.session_id[:80]!r} is not a session this cloud started "
                                      f"(it starts one per app through the app's webhook)")
             return None
-        old = link.conn
-        link.conn, link.package, link.state, link.error = conn, init.package, "connected", ""
-        link.subscriptions = ()
-        if old is not None:
-            with contextlib.suppress(Exception):
-                await old.close(CloseCode.NORMAL_CLOSURE, "replaced by a new connection for this session")
-        link.outbox = asyncio.Queue()
         await asyncio.get_running_loop().run_in_executor(None, self._device_known.wait, 5.0)
         assert self._device is not None
         await conn.send(json_text(wire.ack(link.session_id, self._device)))
+        old = link.conn
+        link.conn, link.package, link.state, link.error = conn, init.package, "connected", ""
+        link.subscriptions, link.outbox = (), asyncio.Queue()
+        if old is not None and old is not conn:
+            with contextlib.suppress(Exception):
+                await old.close(CloseCode.NORMAL_CLOSURE, "replaced by a new connection for this session")
         _LOG.info("mentra: %s connected (session %s)", init.package, link.session_id)
         return link
 
