@@ -17,22 +17,13 @@ Every refusal is one line saying what was refused and why.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Collection
+
+from hud.netguard import host_name, is_loopback
 
 
 class AutomationServerError(RuntimeError):
     """The automation server cannot start (an address beyond loopback, the port in use)."""
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost: only this machine can connect."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_bind(host: str) -> None:
@@ -42,26 +33,6 @@ def check_bind(host: str) -> None:
             f"refusing to serve the automation API on {host or 'every interface'!r}: it has no authentication "
             f"(as the Even Hub simulator's), so anyone who could reach it could read the display and drive the "
             f"touchpad; it listens on 127.0.0.1, ::1 or localhost only")
-
-
-def host_name(header: str) -> str | None:
-    """The host of a Host header, lower-case, without port or IPv6 brackets; None when malformed."""
-    host, port = header.strip().lower(), ""
-    if host.startswith("["):
-        end = host.find("]")
-        if end < 0:
-            return None
-        host, port = host[1:end], host[end + 1:]
-        if port and not port.startswith(":"):
-            return None
-        port = port[1:]
-    elif host.count(":") == 1:
-        host, port = host.split(":")
-    elif ":" in host:
-        return None  # an IPv6 address must be in brackets
-    if (port and not port.isdigit()) or not host:
-        return None
-    return host
 
 
 def problem(hosts: list[str], origins: list[str], fetch_sites: list[str],

@@ -55,7 +55,8 @@ from websockets.http11 import Request, Response
 from hud import events as ev
 from hud.device import Device
 from hud.mentra import inputs, wire
-from hud.push.server import PushServerError, is_loopback
+from hud.netguard import is_loopback, names_this_machine
+from hud.push.server import PushServerError
 from hud.push.server import wire as json_text
 from hud.push.throttle import Busy, Throttle
 from hud.session import Session
@@ -306,8 +307,7 @@ class MentraCloud:
         if origins and (len(origins) > 1 or origins[0] not in self.allowed_origins):
             return conn.respond(HTTPStatus.FORBIDDEN, "web pages may not connect as MentraOS apps\n")
         hosts = request.headers.get_all("Host")
-        host = hosts[0].rsplit(":", 1)[0].strip("[]").lower() if len(hosts) == 1 else ""
-        if not (host == "localhost" or is_loopback(host)):
+        if len(hosts) != 1 or not names_this_machine(hosts[0]):
             return conn.respond(HTTPStatus.FORBIDDEN, "the Host header must name this machine (localhost, "
                                                       "127.0.0.1 or [::1]); refused against DNS rebinding\n")
         return None

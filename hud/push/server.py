@@ -60,6 +60,9 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 
 from hud import events as ev
+from hud.netguard import host_name as _host_name
+from hud.netguard import is_ip as _is_ip
+from hud.netguard import is_loopback
 from hud.push.messages import Accepted, Hello, Id, Rejected, parse, warm_up
 from hud.push.protocol import MAX_BYTES
 
@@ -121,46 +124,6 @@ class _Peer:
     closing: bool = False
     greeted: bool = False  # has said hello (with a token: authenticated), see `hello_timeout`
     quiet_timer: asyncio.TimerHandle | None = None
-
-
-def is_loopback(host: str | None) -> bool:
-    """Only this machine can connect (127.0.0.0/8, ::1, localhost); '' and None mean every interface."""
-    if not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name may resolve anywhere
-
-
-def _host_name(header: str) -> str | None:
-    """The host of a Host header, lower-case, without port or IPv6 brackets; None when malformed."""
-    host, port = header.strip().lower(), ""
-    if host.startswith("["):
-        end = host.find("]")
-        if end < 0:
-            return None
-        host, port = host[1:end], host[end + 1:]
-        if port and not port.startswith(":"):
-            return None
-        port = port[1:]
-    elif host.count(":") == 1:
-        host, port = host.split(":")
-    elif ":" in host:
-        return None  # an IPv6 address must be in brackets
-    if (port and not port.isdigit()) or not host:
-        return None
-    return host
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def wire(message: dict[str, Any] | str) -> str:
