@@ -16,7 +16,7 @@ from hud.device import Device
 from hud.layout import Layout, WidgetSpec
 from hud.pg import pygame
 from hud.state import HudState
-from hud.text import FontSet, TextElement, TextRenderer
+from hud.text import FitProblem, FontSet, TextElement, TextRenderer
 from hud.widgets import caption, card, label, navigation, notification, payment, status_bar
 
 DrawFn = Callable[[Canvas, pygame.Rect, WidgetSpec, HudState, float], None]
@@ -100,6 +100,7 @@ class PanelRenderer:
         """The intensities the widgets drew (owned by the renderer: copy to keep)."""
         grey = self._grey
         grey.fill((0, 0, 0))
+        self.text.fit_problems = []
         canvas = Canvas(grey, self.text)
         # One primary item at a time: an active payment, then a main-view card, hides what it overlaps.
         primaries = [(rank, r) for spec, r in self.rects if (rank := self._primary_rank(spec, state)) is not None]
@@ -109,9 +110,10 @@ class PanelRenderer:
             if any(other < mine and rect.colliderect(r) for other, r in primaries):
                 continue
             grey.set_clip(rect.inflate(4, 4))
-            self.text.recording_widget = spec.kind
+            self.text.recording_widget, self.text.recording_spec = spec.kind, spec
             WIDGETS[spec.kind](canvas, rect, spec, state, now)
         grey.set_clip(None)
+        self.text.recording_widget, self.text.recording_spec = "", None
         return grey
 
     @staticmethod
@@ -131,6 +133,15 @@ class PanelRenderer:
             return self.text.recording
         finally:
             self.text.recording = None
+
+    def fit_problems(self, state: HudState, now: float) -> list[FitProblem]:
+        """Every text the panel could not show whole at `now`: ellipsised, clipped or dropped.
+
+        A pure function of (state, now), like `text_elements`: the hook `check` reports from.
+        After any render, `self.text.fit_problems` holds the same list for that frame.
+        """
+        self.render_grey(state, now)
+        return list(self.text.fit_problems)
 
     def render(self, state: HudState, now: float) -> pygame.Surface:
         """The panel image in the display's hue and grey levels (reused by the next call: copy to keep).

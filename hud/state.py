@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hud import events as ev
-from hud.model import caption, cards, notifications, payment
+from hud.model import caption, cards, navigation, notifications, payment
 from hud.model.caption import CaptionState
 from hud.model.cards import CardsState
 from hud.model.navigation import NavState
@@ -69,7 +69,7 @@ def apply(state: HudState, event: ev.Event, now: float) -> HudState:
         case ev.Navigate():
             nav = NavState(maneuver=event.maneuver, distance=event.distance, street=event.street,
                            eta=event.eta, speed=event.speed, since=now, exit=event.exit)
-            return replace(state, nav=nav)
+            return replace(state, nav=navigation.step(state.nav, nav))
         case ev.NavEnd():
             return replace(state, nav=None)
         case ev.Notify():

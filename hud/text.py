@@ -31,10 +31,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from hud.pg import pygame
-from hud.wrap import is_cjk, wrap
+from hud.wrap import Fitted, ellipsize, fit, is_cjk
 
 #: Pixels of rendered lines kept per renderer: about 35 screens of a 640x480 panel's text.
 LINE_CACHE_BYTES = 32 * 1024 * 1024
@@ -110,8 +110,8 @@ def surface_bytes(_key: object, surface: pygame.Surface) -> int:
     return surface.get_width() * surface.get_height() * surface.get_bytesize()
 
 
-def _wrapped_bytes(key: tuple[str, int, int, int | None, bool], lines: list[str]) -> int:
-    return sys.getsizeof(key[0]) + sum(sys.getsizeof(line) + 8 for line in lines) + 120
+def _wrapped_bytes(key: tuple[str, int, int, int | None, bool], value: tuple[list[str], bool]) -> int:
+    return sys.getsizeof(key[0]) + sum(sys.getsizeof(line) + 8 for line in value[0]) + 120
 
 
 @lru_cache(maxsize=64)
@@ -142,6 +142,26 @@ class TextElement:
     widget: str = ""
 
 
+FitKind = Literal["ellipsised", "clipped", "dropped"]
+
+
+@dataclass(frozen=True)
+class FitProblem:
+    """Text a widget could not show whole: the hook for checks that report clipped text.
+
+    `kind`: "ellipsised" (shortened visibly, ending in '…'), "clipped" (cut by the widget's
+    edge: a bug in the widget), "dropped" (a line the widget had no room for at all).
+    `text` is what the widget meant to show, `shown` what the panel shows ("" when dropped).
+    """
+
+    widget: str  # the widget's kind
+    text: str
+    shown: str
+    kind: FitKind
+    rect: pygame.Rect | None = None  # where it was drawn, clipped; None when dropped
+    spec: object = None  # the widget's WidgetSpec (hud.layout), when drawn by the panel renderer
+
+
 @dataclass(frozen=True)
 class FontSet:
     regular: Path
@@ -155,11 +175,14 @@ class TextRenderer:
     def __init__(self, fonts: FontSet, cache_bytes: int = LINE_CACHE_BYTES) -> None:
         self.fonts = fonts
         self.lines: ByteLRU[tuple[str, int, bool, int], pygame.Surface] = ByteLRU(cache_bytes, surface_bytes)
-        self.wrapped: ByteLRU[tuple[str, int, int, int | None, bool], list[str]] = ByteLRU(
+        self.wrapped: ByteLRU[tuple[str, int, int, int | None, bool], tuple[list[str], bool]] = ByteLRU(
             WRAP_CACHE_BYTES, _wrapped_bytes)
         #: When a list, every drawn line is appended to it (for the legibility check).
         self.recording: list[TextElement] | None = None
         self.recording_widget = ""
+        self.recording_spec: object = None
+        #: Text that did not fit since the panel renderer last reset it (see `FitProblem`).
+        self.fit_problems: list[FitProblem] = []
 
     def _pair(self, size: int, bold: bool) -> tuple[pygame.font.Font, pygame.font.Font]:
         latin = _font(self.fonts.bold if bold else self.fonts.regular, size)
@@ -175,14 +198,38 @@ class TextRenderer:
         latin, cjk = self._pair(size, bold)
         return sum((cjk if c else latin).size(run)[0] for c, run in runs(text))
 
+    def fit(self, text: str, size: int, width: int, max_lines: int | None = None,
+            bold: bool = False) -> Fitted:
+        """`text` wrapped to `width` pixels, and whether it was shortened (pure: records nothing)."""
+        key = (text, size, width, max_lines, bold)
+        hit = self.wrapped.get(key)
+        if hit is None:
+            fitted = fit(text, width, lambda s: self.width(s, size, bold), max_lines)
+            hit = self.wrapped.put(key, (fitted.lines, fitted.shortened))
+        return Fitted(list(hit[0]), hit[1])
+
     def wrap(self, text: str, size: int, width: int, max_lines: int | None = None,
              bold: bool = False) -> list[str]:
-        """`text` wrapped to `width` pixels (cached: widgets re-wrap the same words every frame)."""
-        key = (text, size, width, max_lines, bold)
-        lines = self.wrapped.get(key)
-        if lines is None:
-            lines = self.wrapped.put(key, wrap(text, width, lambda s: self.width(s, size, bold), max_lines))
-        return list(lines)
+        """`text` wrapped to `width` pixels (cached: widgets re-wrap the same words every frame).
+
+        Text cut to `max_lines` ends in '…' and is recorded in `fit_problems` as "ellipsised".
+        """
+        fitted = self.fit(text, size, width, max_lines, bold)
+        if fitted.shortened:
+            self.problem(text, fitted.lines[-1] if fitted.lines else "", "ellipsised")
+        return fitted.lines
+
+    def ellipsize(self, text: str, size: int, width: int, bold: bool = False) -> str:
+        """One line shortened to `width` with '…' when it is wider (recorded as "ellipsised")."""
+        if self.width(text, size, bold) <= width:
+            return text
+        shown = ellipsize(text, width, lambda s: self.width(s, size, bold))
+        self.problem(text, shown, "ellipsised")
+        return shown
+
+    def problem(self, text: str, shown: str, kind: FitKind, rect: pygame.Rect | None = None) -> None:
+        """Record text that did not fit (widgets call this for a line they had no room for)."""
+        self.fit_problems.append(FitProblem(self.recording_widget, text, shown, kind, rect, self.recording_spec))
 
     def render(self, text: str, size: int, level: int = 255, bold: bool = False) -> pygame.Surface:
         """One line as a 24-bit surface: grey `level` glyphs on black (cached)."""
@@ -195,6 +242,12 @@ class TextRenderer:
             self.lines.evicted = 0
             release_freed_memory()
         return surface
+
+    @staticmethod
+    def _cut(surface: pygame.Surface, drawn: pygame.Rect, size: int) -> bool:
+        """Whether the clip cut ink off a line: any of its width, or more than its spacing below and above."""
+        slack = max(2, size // 4)  # a line's box has room above the capitals and below the descenders
+        return drawn.width < surface.get_width() or drawn.height < surface.get_height() - slack
 
     def _render(self, text: str, size: int, level: int, bold: bool) -> pygame.Surface:
         latin, cjk = self._pair(size, bold)
@@ -213,8 +266,14 @@ class TextRenderer:
         return out
 
     def draw(self, target: pygame.Surface, text: str, pos: tuple[int, int], size: int, level: int,
-             bold: bool = False, align: str = "left") -> pygame.Rect:
-        """Draw light onto `target` (max blend: overlapping light never darkens); returns the rect."""
+             bold: bool = False, align: str = "left", width: int | None = None) -> pygame.Rect:
+        """Draw light onto `target` (max blend: overlapping light never darkens); returns the rect.
+
+        With `width`, a longer line is ellipsised to it. A line the target's clip cuts is recorded
+        in `fit_problems` ("clipped", or "dropped" when nothing of it shows).
+        """
+        if width is not None:
+            text = self.ellipsize(text, size, max(0, width), bold)
         surface = self.render(text, size, level, bold)
         x, y = pos
         if align == "center":
@@ -222,6 +281,9 @@ class TextRenderer:
         elif align == "right":
             x -= surface.get_width()
         drawn = target.blit(surface, (x, y), special_flags=pygame.BLEND_RGB_MAX)
+        if text.strip() and self._cut(surface, drawn, size):
+            shown = "" if not drawn.width or not drawn.height else text
+            self.problem(text, shown, "dropped" if not shown else "clipped", drawn if shown else None)
         if self.recording is not None and text.strip() and drawn.width and drawn.height:
             self.recording.append(TextElement(text, drawn, size, level, self.recording_widget))
         return drawn

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 ELLIPSIS = "…"
 _NO_LINE_START = set("，。、；：！？）」』】》〉,.;:!?)]}%'\"…")
@@ -53,11 +54,24 @@ def _break_long(token: str, width: int, measure: Callable[[str], int]) -> list[s
     return [*pieces, piece] if piece else pieces
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """Lines of a wrapped text, and whether any of its words had to go (the last line ends in '…')."""
+
+    lines: list[str]
+    shortened: bool
+
+
 def wrap(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None) -> list[str]:
     """Lines of `text` no wider than `width` pixels; past `max_lines`, the last line ends in '…'.
 
     Explicit newlines are kept. Trailing spaces are not counted against the width.
     """
+    return fit(text, width, measure, max_lines).lines
+
+
+def fit(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None) -> Fitted:
+    """`wrap`, saying whether the text was shortened: a pure check for "does this text fit?"."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -78,9 +92,10 @@ def wrap(text: str, width: int, measure: Callable[[str], int], max_lines: int | 
                 line = token
         lines.append(line.rstrip())
     if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
+        lines = lines[:max(1, max_lines)]
         lines[-1] = ellipsize(lines[-1], width, measure, force=True)
-    return lines
+        return Fitted(lines, True)
+    return Fitted(lines, False)
 
 
 def ellipsize(line: str, width: int, measure: Callable[[str], int], force: bool = False) -> str:

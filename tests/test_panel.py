@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -115,3 +117,31 @@ def test_each_payment_phase_looks_different() -> None:
         assert settle(state, t).pay.phase == phase
         images[phase] = pygame.image.tobytes(r.render(settle(state, t), t), "RGB")
     assert len(set(images.values())) == len(images)
+
+
+def _big_navigation(font_size: int) -> PanelRenderer:
+    layout = load_layout("default.yaml")
+    widgets = tuple(replace(w, font_size=font_size) if w.kind == "navigation" else w for w in layout.widgets)
+    return PanelRenderer(replace(layout, widgets=widgets), load_device("generic"))
+
+
+def test_text_that_does_not_fit_is_ellipsised_and_reported_never_cut_silently() -> None:
+    """Raising navigation's font to 34 once made '5 min · 08:46' vanish without a word."""
+    state = apply(HudState(), ev.Navigate(maneuver="right", distance=200, street="Beishan Street", eta=5), 0)
+    assert PanelRenderer(load_layout("default.yaml"), load_device("generic")).fit_problems(state, 1.0) == []
+    r = _big_navigation(34)
+    problems = r.fit_problems(state, 1.0)
+    assert problems and all(p.widget == "navigation" for p in problems)
+    assert all(p.kind in ("ellipsised", "dropped") for p in problems)  # never "clipped" by the widget's edge
+    shown = [e.text for e in r.text_elements(state, 1.0) if e.widget == "navigation"]
+    assert any("08:46" in line or "…" in line for line in shown)
+    assert all(p.spec is not None for p in problems)
+
+
+def test_fit_problems_are_a_function_of_state_and_time() -> None:
+    r = _big_navigation(60)
+    state = apply(HudState(), ev.Navigate(maneuver="right", distance=200, street="Beishan Street", eta=5), 0)
+    first = r.fit_problems(state, 1.0)
+    assert first and first == r.fit_problems(state, 1.0)
+    r.render(HudState(), 1.0)
+    assert r.text.fit_problems == []

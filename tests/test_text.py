@@ -100,3 +100,24 @@ def test_icon_cache_is_bounded_in_bytes_too() -> None:
         arrows.maneuver_icon("left", size)
         assert arrows._ICONS.bytes <= arrows.ICON_CACHE_BYTES
     assert arrows.maneuver_icon("left", 96) is arrows.maneuver_icon("left", 96)
+
+
+def test_a_line_wider_than_its_width_is_ellipsised_and_recorded() -> None:
+    r = renderer()
+    target = pygame.Surface((400, 60), depth=24)
+    r.draw(target, "Blue Bottle Coffee on Beishan Street", (0, 0), 24, 255, width=120)
+    assert [(p.kind, p.shown.endswith("…")) for p in r.fit_problems] == [("ellipsised", True)]
+    assert r.width(r.fit_problems[0].shown, 24) <= 120
+
+
+def test_a_line_cut_by_the_clip_is_recorded_as_clipped_or_dropped() -> None:
+    r = renderer()
+    target = pygame.Surface((400, 200), depth=24)
+    target.set_clip(pygame.Rect(0, 0, 60, 200))
+    r.draw(target, "Beishan Street", (0, 0), 24, 255)
+    r.draw(target, "gone", (100, 0), 24, 255)
+    assert [p.kind for p in r.fit_problems] == ["clipped", "dropped"]
+    r.fit_problems.clear()
+    target.set_clip(None)
+    r.draw(target, "fits", (0, 0), 24, 255)
+    assert r.wrap("fits well", 24, 400, max_lines=1) == ["fits well"] and r.fit_problems == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hud.wrap import ELLIPSIS, ellipsize, is_cjk, tokens, wrap
+from hud.wrap import ELLIPSIS, Fitted, ellipsize, fit, is_cjk, tokens, wrap
 
 
 def mono(text: str) -> int:
@@ -56,3 +56,10 @@ def test_no_ellipsis_when_it_fits() -> None:
 
 def test_newlines_are_kept() -> None:
     assert wrap("a\nb", 100, mono) == ["a", "b"]
+
+
+def test_fit_says_whether_the_text_was_shortened() -> None:
+    assert fit("short", 100, mono, max_lines=1) == Fitted(["short"], False)
+    cut = fit("one two three four five six seven", 80, mono, max_lines=2)
+    assert cut.shortened and len(cut.lines) == 2 and cut.lines[-1].endswith(ELLIPSIS)
+    assert not fit("one two three four five six seven", 80, mono).shortened

@@ -2,6 +2,10 @@
 
 Arrow left, words right: the distance is the one primary number, largest and brightest; the
 street is secondary, the ETA dimmer still (one primary item at a time, glanceable).
+
+The text column is laid out against the widget's height: the distance and the ETA come first,
+the exit and street lines take what is left (the street ellipsised to it). Nothing is cut by the
+widget's edge: a line with no room at all is recorded as a fit problem ("dropped").
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     if nav is None:
         return
     size = spec.font_size
+    text = canvas.text
     icon = max(16, min(rect.height, round(size * 2.9)))
     level = canvas.level(spec)
     exit_number = nav.exit if nav.maneuver == "roundabout" else None
@@ -26,21 +31,35 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         exit_number = 1
     canvas.blit_light(maneuver_icon(nav.maneuver, icon, level, exit_number), (rect.x, rect.y))
 
-    metres = nav.distance_at(now)
     x = rect.x + icon + max(8, size // 2)
     width = rect.right - x
     big = round(size * 1.5)
+    small = max(8, round(size * 0.8))
+    line_h, big_h, small_h = text.line_height(size), text.line_height(big), text.line_height(small) + 2
     y = rect.y
-    canvas.text.draw(canvas.surface, format_distance(metres, nav.maneuver), (x, y), big, level, bold=True)
-    y += canvas.text.line_height(big)
+    text.draw(canvas.surface, format_distance(nav.distance_at(now), nav.maneuver), (x, y), big, level,
+              bold=True, width=width)
+    y += big_h
+
+    # The ETA is the route's: none once arrived, and none on the last step (the destination is in sight).
+    eta = ""
+    if nav.arrive_at is not None and nav.maneuver != "arrive":
+        eta = f"{format_eta(nav.eta_at(now))} · {state.status.time_of_day(nav.arrive_at)}"
+    room = (rect.bottom - y - (small_h if eta else 0)) // line_h
     lines = [f"exit {exit_number}"] if exit_number is not None else []
-    if nav.street:
-        lines += canvas.text.wrap(nav.street, size, width, max_lines=2 - len(lines))
-    for line in lines:
-        canvas.text.draw(canvas.surface, line, (x, y), size, canvas.level(spec, 0.85))
-        y += canvas.text.line_height(size)
-    if nav.eta > 0:
-        small = max(8, round(size * 0.8))
-        arrival = state.status.time_of_day(now + nav.eta_at(now) * 60)
-        canvas.text.draw(canvas.surface, f"{format_eta(nav.eta_at(now))} · {arrival}", (x, y + 2), small,
-                         canvas.level(spec, 0.6))
+    if lines and nav.street and room == 1:  # one line left: both on it, ellipsised, rather than lose the street
+        lines = [f"exit {exit_number} · {nav.street}"]
+    elif nav.street and room > len(lines):
+        lines += text.wrap(nav.street, size, width, max_lines=min(2, room) - len(lines))
+    elif nav.street:
+        text.problem(nav.street, "", "dropped")
+    for line in lines[:max(0, room)]:
+        text.draw(canvas.surface, line, (x, y), size, canvas.level(spec, 0.85), width=width)
+        y += line_h
+    for line in lines[max(0, room):]:
+        text.problem(line, "", "dropped")
+    if eta:
+        if y + small_h - 2 <= rect.bottom:
+            text.draw(canvas.surface, eta, (x, y + 2), small, canvas.level(spec, 0.6), width=width)
+        else:
+            text.problem(eta, "", "dropped")
