@@ -8,7 +8,7 @@ serves panels of different sizes. See README "Writing a layout".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,18 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class Where:
+    """Where a widget is written: its mapping's first key in the layout file (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
 class WidgetSpec:
     kind: str
     anchor: str = "top-left"
@@ -52,6 +64,8 @@ class WidgetSpec:
     max_lines: int = 3
     text: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    #: Its place in the layout file (`check` reports there); None for specs built in code.
+    where: Where | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -157,6 +171,20 @@ def _widget(kind: str, **extra: Field) -> Record:
     return Record(name=f"{kind} widget", fields={**_COMMON, **extra}, build=build)
 
 
+@dataclass
+class _Located(schema.Checker):
+    """A widget checker whose spec also records where the widget is written."""
+
+    inner: schema.Checker
+
+    def check(self, node: Any, ctx: schema.Context, name: str) -> Any:
+        value = self.inner.check(node, ctx, name)
+        if isinstance(value, WidgetSpec):
+            mark = node.start_mark
+            value = replace(value, where=Where(ctx.path, mark.line + 1, mark.column + 1))
+        return value
+
+
 WIDGET_SCHEMA = Tagged(tag="kind", name="widget", variants={
     "status_bar": _widget("status_bar"),
     "navigation": _widget("navigation"),
@@ -170,7 +198,7 @@ WIDGET_SCHEMA = Tagged(tag="kind", name="widget", variants={
 LAYOUT_SCHEMA = Record(name="layout", fields={
     "name": Field(Str(max_len=200), default=""),
     "theme": Field(THEME_SCHEMA, default=None),
-    "widgets": Field(List(WIDGET_SCHEMA, min_len=1, max_len=64), required=True),
+    "widgets": Field(List(_Located(WIDGET_SCHEMA), min_len=1, max_len=64), required=True),
 })
 
 
