@@ -19,6 +19,7 @@ from hud import optics
 from hud.panel import quantise
 from hud.pg import pygame
 from hud.session import Session
+from hud.text import TextElement
 
 MIN_DEGREES = 0.6
 MIN_CONTRAST = 1.6
@@ -50,8 +51,9 @@ class Reading:
         return out
 
 
-def readings(session: Session) -> list[Reading]:
-    """A reading for every line of text on the panel at the session's current time."""
+def readings(session: Session, elements: list[TextElement] | None = None) -> list[Reading]:
+    """A reading for every line of text on the panel at the session's current time (or for
+    `elements`, lines already drawn at that time: `hud.check` draws widget by widget)."""
     device = session.device
     background = session.render_background()
     exposure = session.background.exposure_nits
@@ -64,7 +66,9 @@ def readings(session: Session) -> list[Reading]:
     falloff = device.optics.eyebox if "eyebox" in session.optics else 0.0
     levels = session.panel.levels if session.panel.quantise else 256
     out = []
-    for e in session.panel.text_elements(session.state, session.now):
+    if elements is None:
+        elements = session.panel.text_elements(session.state, session.now)
+    for e in elements:
         where = pygame.Rect(box.x + int(e.rect.x * sx), box.y + int(e.rect.y * sy),
                             max(1, round(e.rect.width * sx)), max(1, round(e.rect.height * sy))).clip(view)
         if where.width and where.height:
