@@ -485,7 +485,7 @@ def cmd_snap(args: argparse.Namespace) -> int:
 
 
 #: Modules whose `BOUNDARIES` `fuzz` runs (each is optional: a missing one is skipped with a note).
-FUZZ_MODULES = ("hud.fuzz.files", "hud.fuzz.messages", "hud.fuzz.recordings")
+FUZZ_MODULES = ("hud.fuzz.files", "hud.fuzz.messages", "hud.fuzz.recordings", "hud.fuzz.apps")
 
 
 def fuzz_boundaries(out: TextIO | None = None) -> tuple[dict[str, Boundary], bool]:

@@ -104,3 +104,8 @@ def test_ack_and_webhooks_have_the_sdks_fields() -> None:
     assert request["augmentOSWebsocketUrl"] == request["mentraOSWebsocketUrl"] == "ws://127.0.0.1:1/app-ws"
     assert wire.webhook_stop_request("u-app1", "u")["type"] == "stop_request"
     assert wire.now_iso().endswith("Z")
+
+
+def test_a_subscription_that_could_not_be_sent_back_is_refused() -> None:
+    with pytest.raises(wire.WireError, match=r"subscriptions\[1\]: holds a lone surrogate"):
+        wire.subscriptions({"subscriptions": ["touch_event", "transcription:\udcaa"]})

@@ -61,7 +61,11 @@ _NUMBER = re.compile(r"(?<![\w.\"])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 # -- making a case ----------------------------------------------------------------------------
 def make_case(rng: random.Random) -> str:
     """One mutated message: a seed, then one to three mutations, each at the value or text level."""
-    raw = rng.choice(SEEDS)
+    return mutate(rng.choice(SEEDS), rng)
+
+
+def mutate(raw: str, rng: random.Random) -> str:
+    """`raw` after one to three mutations, each at the value or text level (any JSON message's seed)."""
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
         raw = rng.choice(_MUTATIONS)(raw, rng)
     return raw

@@ -55,6 +55,7 @@ from websockets.http11 import Request, Response
 from hud import events as ev
 from hud.device import Device
 from hud.mentra import inputs, wire
+from hud.mentra.layouts import MentraFormatError, events_for
 from hud.netguard import is_loopback, names_this_machine
 from hud.push.server import PushServerError
 from hud.push.server import wire as json_text
@@ -454,37 +455,57 @@ class MentraCloud:
 
     def _receive(self, link: AppLink, raw: str | bytes) -> None:
         """One app message: kept for the frame loop, or refused with its reason."""
-        from hud.mentra.layouts import MentraFormatError, events_for
-
         received = time.perf_counter()
         try:
-            data = wire.decode(raw)
-            kind = data["type"]
-            if kind == "subscription_update":
-                link.subscriptions = wire.subscriptions(data)
-                return
-            if kind in ("display_event", "dashboard_content_update"):
-                data["packageName"] = link.package  # the package it joined as: an app cannot speak for another
-                events = events_for(data)
-            elif kind in wire.NOT_EMULATED:
-                if kind not in link._noted:
-                    link._noted.add(kind)
-                    _LOG.warning("mentra: %s sent '%s': hud does not emulate it (audio, photos, streams, "
-                                 "settings, storage and location are not emulated)", link.name, kind)
-                return
-            elif kind == "tpa_connection_init":
-                raise wire.WireError("tpa_connection_init: this connection has joined already")
-            else:
-                raise wire.WireError(f"type: unknown message type {kind[:60]!r}; hud reads "
-                                     f"{', '.join(wire.APP_TYPES)}")
-        except (wire.WireError, MentraFormatError) as exc:
+            message = read_app_message(raw, link.package)
+        except (wire.WireError, MentraFormatError) as exc:  # a located reason, for the app
             self._refuse(link, str(exc))
+            return
+        if isinstance(message, Subscriptions):
+            link.subscriptions = message.streams
+            return
+        if isinstance(message, NotEmulated):
+            if message.kind not in link._noted:
+                link._noted.add(message.kind)
+                _LOG.warning("mentra: %s sent '%s': hud does not emulate it (audio, photos, streams, settings, "
+                             "storage and location are not emulated)", link.name, message.kind)
             return
         with self._lock:
             full = len(self._inbox) >= MAX_INBOX
             if not full:
-                self._inbox.append(_Display(link.number, events, received))
+                self._inbox.append(_Display(link.number, message, received))
         if full:
             self._refuse(link, f"busy: {MAX_INBOX} displays are waiting for the frame loop; retry shortly")
             return
         link.displays += 1
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    streams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotEmulated:
+    kind: str
+
+
+def read_app_message(raw: str | bytes, package: str) -> tuple[ev.Event, ...] | Subscriptions | NotEmulated:
+    """What one frame from a joined app means: displays (as hud events), new subscriptions, or a kind hud
+    does not emulate; raises WireError or MentraFormatError (both ValueError) with a located reason.
+
+    Pure, so the fuzzer (`hud.fuzz.apps`) and the tests check exactly what the server does.
+    `package` is the one the app joined as: a display always counts as that app's, whatever it claims.
+    """
+    data = wire.decode(raw)
+    kind = data["type"]
+    if kind == "subscription_update":
+        return Subscriptions(wire.subscriptions(data))
+    if kind in ("display_event", "dashboard_content_update"):
+        data["packageName"] = package
+        return events_for(data)
+    if kind in wire.NOT_EMULATED:
+        return NotEmulated(kind)
+    if kind == "tpa_connection_init":
+        raise wire.WireError("tpa_connection_init: this connection has joined already")
+    raise wire.WireError(f"type: unknown message type {kind[:60]!r}; hud reads {', '.join(wire.APP_TYPES)}")

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hud.device import Device
+from hud.push.messages import text_problem
 
 #: The largest app message read: a `bitmap_animation` of many frames is the biggest legitimate one
 #: (the SDK allows each bitmap up to 1e6 characters). Larger frames are closed unread (1009).
@@ -124,6 +125,9 @@ def subscriptions(data: dict[str, Any]) -> tuple[str, ...]:
         if not isinstance(stream, str) or not stream or len(stream) > MAX_STREAM_NAME:
             raise WireError(f"subscriptions[{i}]: must be a stream name (a string of 1 to {MAX_STREAM_NAME} "
                             f"characters) or {{\"stream\": ..., \"rate\": ...}}")
+        problem = text_problem(stream)
+        if problem is not None:  # it goes back verbatim as streamType: it must be text that can be sent
+            raise WireError(f"subscriptions[{i}]: {problem}")
         out.append(stream)
     return tuple(dict.fromkeys(out))
 
