@@ -214,6 +214,20 @@ class Head(Event):
 
 
 @dataclass(frozen=True)
+class Gaze(Event):
+    """The wearer's eyes rest on (x, y) of the view (fractions, from the top-left) for `seconds`.
+
+    A scripted stand-in for the eye tracker (the window's pointer is the live one): a code the
+    camera reads under the gaze for the dwell time triggers the assistant (README "The camera").
+    It changes nothing on the display by itself."""
+
+    type: ClassVar[str] = "gaze"
+    x: float = 0.5
+    y: float = 0.5
+    seconds: float = 2.0
+
+
+@dataclass(frozen=True)
 class SetLayout(Event):
     """Show another layout (a path, or a name under layouts/); the session reloads it."""
 
@@ -230,7 +244,7 @@ class SetDevice(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (Wake, Say, Think, Answer, Idle, Navigate, NavEnd, Notify, PayDetect, PayConfirm,
-                PayCancel, PayResult, Status, Gesture, Button, Head, ShowCard, Clear, SetLayout, SetDevice)
+                PayCancel, PayResult, Status, Gesture, Button, Head, Gaze, ShowCard, Clear, SetLayout, SetDevice)
 }
 #: Events that change the session's configuration rather than what is on the display.
 CONFIG_EVENTS = ("set_layout", "set_device")

@@ -88,6 +88,8 @@ EVENT_FIELDS: dict[str, dict[str, Field]] = {
     "button": {"button": Field(Str(max_len=40), default="main"),
                "press": Field(Str(choices=ev.BUTTON_PRESSES), default="short")},
     "head": {"position": Field(Str(choices=ev.HEAD_POSITIONS), required=True)},
+    "gaze": {"x": Field(Float(0, 1), default=0.5), "y": Field(Float(0, 1), default=0.5),
+             "seconds": Field(Float(0.1, 600), default=2.0)},
     "set_layout": {"path": Field(Str(max_len=500), required=True)},
     "set_device": {"name": Field(Str(pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a device name like 'vuzix-z100'",
                                      max_len=64),

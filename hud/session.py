@@ -17,6 +17,7 @@ from hud import events as ev
 from hud import optics, paths
 from hud.background import BackgroundSource, open_background
 from hud.clock import VirtualClock
+from hud.codes.watcher import CodeWatcher
 from hud.compositor import DEFAULT_CAMERA_HFOV, CameraTooNarrow, Compositor
 from hud.device import DEFAULT_DEVICE, Device, load_device
 from hud.layout import Layout, load_layout
@@ -140,6 +141,7 @@ class Options:
     fallback_background: str = "scene"  # used when neither the options nor the scenario choose
     optics: frozenset[str] = frozenset(STAGES)
     record_events: str | Path | None = None  # write every event to this JSON Lines file
+    codes: bool = True  # read QR and product codes from the background (hud.codes; README "The camera")
 
 
 @dataclass
@@ -157,6 +159,9 @@ class Session:
     #: Where `restart` begins: (time, state) of a checkpoint instead of t = 0 and the scenario's
     #: initial status (a K recording rendered from a log whose older events were folded).
     origin: tuple[float, HudState] | None = None
+    #: Reads codes from the background and triggers the assistant when the gaze rests on one
+    #: (hud.codes). None in replays: their recorded events already hold what the codes triggered.
+    codes: CodeWatcher | None = None
 
     def __post_init__(self) -> None:
         self.panel = PanelRenderer(self.layout, self.device)
@@ -173,7 +178,8 @@ class Session:
         layout = load_layout(options.layout or scenario.layout or device.layout)
         spec = options.background or scenario.background or options.fallback_background
         background = open_background(spec)
-        session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics)
+        session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics,
+                      codes=CodeWatcher() if options.codes else None)
         if options.record_events:
             # Bundled files are stored relative to the bundle, so the recording replays on another machine.
             setup = {"scenario": paths.portable(scenario.path) if scenario.path else None, "device": device.name,
@@ -242,6 +248,8 @@ class Session:
         self.log.reset(self.state, self.clock.now)
         self._scheduled: list[ev.Timed] = []
         self._next = 0
+        if self.codes is not None:
+            self.codes.reset()
         if self.recorder is not None:  # a recording holds one run: a restart starts it again
             self.recorder.truncate_to_header()
         self._run_until(self.clock.now)
@@ -256,7 +264,12 @@ class Session:
         while True:
             scripted = timeline[self._next] if self._next < len(timeline) else None
             planned = self._scheduled[0] if self._scheduled else None
-            if planned is not None and planned.at <= now and (scripted is None or planned.at < scripted.at):
+            tick = self.codes.due(now) if self.codes is not None else None
+            if tick is not None and all(e is None or tick < e.at for e in (scripted, planned)):
+                assert self.codes is not None  # a code read at a fixed clock time (hud.codes.watcher)
+                plan = self.codes.tick(self.background.frame(tick, self.view), tick)
+                self._scheduled = sorted([*self._scheduled, *plan], key=lambda t: t.at)
+            elif planned is not None and planned.at <= now and (scripted is None or planned.at < scripted.at):
                 self._apply(self._scheduled.pop(0))
             elif scripted is not None and scripted.at <= now:
                 self._apply(scripted)
@@ -274,6 +287,8 @@ class Session:
                     print(f"hud: '{timed.event.type}' at {timed.at:g} s ignored: {exc}", file=sys.stderr)
                     return
                 raise
+        if isinstance(timed.event, ev.Gaze) and self.codes is not None:
+            self.codes.look(timed.event, timed.at, self.view)
         self.state = apply(self.state, timed.event, timed.at)
         self.log.append(timed)
         if self.recorder is not None:
@@ -380,6 +395,7 @@ class Session:
         other._next = self._next
         other._scheduled = list(self._scheduled)
         other.recorder = self.recorder
+        other.codes = self.codes
         other.clock.reset(self.now)
         other.clock.paused = self.clock.paused
         other.state = settle(other.state, self.now)
@@ -418,6 +434,8 @@ class Session:
 
     def close(self) -> None:
         self.background.stop()
+        if self.codes is not None:
+            self.codes.close()
         if self.recorder is not None:
             self.recorder.close()
             self.recorder = None

@@ -98,7 +98,7 @@ def apply(state: HudState, event: ev.Event, now: float) -> HudState:
             return replace(state, cards=cards.clear(state.cards, view, app))
         case ev.Clear(what=what):
             return _clear(state, what, now)
-        case ev.Button() | ev.Head():
+        case ev.Button() | ev.Head() | ev.Gaze():
             return state  # logged with every event; what it does is up to the apps listening
         case ev.SetLayout() | ev.SetDevice():
             return state  # the session reconfigures itself; what is on the display stays

@@ -40,7 +40,7 @@ def test_every_bad_event_reported_at_once_in_line_order(in_root) -> None:
         "did you mean 'vuzix-z100'?",
         f"{BAD}/bad_events.yaml:4:20: unknown event 'wakeup' (expected one of: wake, say, think, answer, idle, "
         "navigate, nav_end, notify, pay_detect, pay_confirm, pay_cancel, pay_result, status, gesture, show, clear, "
-        "button, head, set_layout, set_device); "
+        "button, head, gaze, set_layout, set_device); "
         "did you mean 'wake'?",
         f"{BAD}/bad_events.yaml:5:40: a 'roundabout' maneuver needs 'exit' (1 to 8, counted from the entry)",
         f"{BAD}/bad_events.yaml:6:5: missing required key 'title' in 'notify' event",

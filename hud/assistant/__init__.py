@@ -18,6 +18,7 @@ from hud.assistant.data import DATA_DIR, load_data
 from hud.assistant.network import NETWORKS, ON_DEVICE_SECONDS, is_online, thinking_seconds
 from hud.assistant.plan import Request, Steps
 from hud.assistant.records import AssistantData
+from hud.codes.payload import PayCode, ProductCode
 from hud.model.status import StatusState
 
 #: How long the wearer's words stay on the caption before "thinking" replaces them.
@@ -72,6 +73,23 @@ class Assistant:
         steps = self._serve(found.intent, req)
         plan += [ev.Timed(round(at + dt, 3), event) for dt, event in sorted(steps, key=lambda s: s[0])]
         return plan
+
+    def scanned(self, code: PayCode | ProductCode, now: float) -> list[ev.Timed]:
+        """The plan for a code the wearer looked at (README "The camera"): a payment QR code opens
+        the payment prompt at once (read on the glasses, as a merchant's code is); a product code
+        is looked up like a spoken price request, after the network's round trip."""
+        intent = rules.by_name("payment" if isinstance(code, PayCode) else "prices")
+        at = now if isinstance(code, PayCode) else now + self.thinking
+        plan = [] if isinstance(code, PayCode) else [ev.Timed(now, ev.Think())]
+        req = Request(text="", arg="", lang="en", data=self.data, answer_at=at, day_start=self.day_start,
+                      walk_speed=self.walk_speed)
+        if not self.online:
+            steps = replies.offline(intent, req)
+        elif isinstance(code, PayCode):
+            steps = commerce.pay_code(req, code.merchant, code.amount, code.currency)
+        else:
+            steps = commerce.product_code(req, code.ean)
+        return plan + [ev.Timed(round(at + dt, 3), event) for dt, event in sorted(steps, key=lambda s: s[0])]
 
     def _serve(self, intent: rules.Intent, req: Request) -> Steps:
         if not self.online and not intent.on_device:

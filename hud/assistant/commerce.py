@@ -6,6 +6,8 @@ and the HUD's payment state machine already handles it, so the plan must not con
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hud import events as ev
 from hud.assistant.plan import Request, Steps, answer, find_named
 from hud.assistant.records import Merchant, Product
@@ -56,3 +58,25 @@ def prices(req: Request) -> Steps:
     text = req.say(f"{name}: cheapest at {best.shop.en}, {low} ({len(found.shops)} shops compared).",
                    f"{name}：{best.shop.zh}最便宜，{low}（比较了 {len(found.shops)} 家）。")
     return [(0.0, card), *answer(text)]
+
+
+def pay_code(req: Request, merchant: str, amount: float, currency: str) -> Steps:
+    """A payment QR code the wearer looked at: its merchant and amount open the prompt.
+
+    The stub bank's verdict is the bundled merchant's of that name (`merchants.yaml`), else success.
+    """
+    known = next((m for m in req.data.merchants if m.name.casefold() == merchant.casefold()), None)
+    price = money(amount, currency, cents=True)
+    text = req.say(f"{merchant}: {price}. Say “confirm” or tap to pay.", f"{merchant}：{price}。说“确认”或轻触付款。")
+    prompt = ev.PayDetect(merchant=merchant, amount=amount, currency=currency, timeout=CONFIRM_SECONDS,
+                          verify_seconds=VERIFY_SECONDS, outcome=known.outcome if known else "success",
+                          reason=known.reason if known else "")
+    return [(0.0, prompt), *answer(text)]
+
+
+def product_code(req: Request, ean: str) -> Steps:
+    """An EAN-13 code the wearer looked at: the product's price card, or an honest "I don't know it"."""
+    found = next((p for p in req.data.products if ean in p.ean), None)
+    if found is None:
+        return answer(req.say(f"I don't know that product (barcode {ean}).", f"我不认识这件商品（条码 {ean}）。"))
+    return prices(replace(req, text=found.names[0]))

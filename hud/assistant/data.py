@@ -108,6 +108,39 @@ def _unique_names(list_key: str) -> Callable[[dict[str, Any], dict[str, Node], C
     return post
 
 
+def _unique_eans(values: dict[str, Any], nodes: dict[str, Node], ctx: Context, node: Node) -> bool:
+    """Every product's EAN-13 codes have a right check digit, and no code names two products."""
+    from hud.codes.payload import ean13_ok
+
+    seq = nodes.get("products")
+    seen: dict[str, int] = {}
+    ok = True
+    for index, item_node in enumerate(seq.value if isinstance(seq, SequenceNode) else []):
+        codes = _child(item_node, "ean")
+        for code_node in codes.value if isinstance(codes, SequenceNode) else []:
+            code = _scalar_value(code_node)
+            if code is None or len(code) != 13 or not code.isdigit():
+                continue  # the field's own check reports it
+            if not ean13_ok(code):
+                ctx.error(code_node, f"EAN-13 code {code!r} has a wrong check digit (the last digit)")
+                ok = False
+            elif code in seen and seen[code] != index:
+                ctx.error(code_node, f"EAN-13 code {code!r} is already used by products item {seen[code] + 1}")
+                ok = False
+            seen.setdefault(code, index)
+    return ok
+
+
+def _both(*checks: Callable[[dict[str, Any], dict[str, Node], Context, Node], bool]
+          ) -> Callable[[dict[str, Any], dict[str, Node], Context, Node], bool]:
+    """Post checks run one after another, all of them (every problem is reported)."""
+
+    def post(values: dict[str, Any], nodes: dict[str, Node], ctx: Context, node: Node) -> bool:
+        return all([check(values, nodes, ctx, node) for check in checks])
+
+    return post
+
+
 def _step_exit(values: dict[str, Any], nodes: dict[str, Node], ctx: Context, node: Node) -> bool:
     """A roundabout needs an exit, and only a roundabout has one."""
     maneuver, exit_number = values.get("maneuver"), values.get("exit")
@@ -179,6 +212,7 @@ MERCHANT = _record(Merchant, "merchant", {
 })
 PRODUCT = _record(Product, "product", {
     "names": _NAMES,
+    "ean": Field(List(Str(pattern=r"\d{13}", pattern_help="an EAN-13 product code of 13 digits")), default=()),
     "name": Field(Bilingual(max_len=60), required=True),
     "currency": Field(_CURRENCY, default="CNY"),
     "shops": Field(List(_record(ShopPrice, "shop", {
@@ -229,7 +263,7 @@ FILES: dict[str, Record] = {
                      fields={"routes": Field(List(ROUTE, min_len=1), required=True)}),
     "merchants": Record(name="merchants file", post=_unique_names("merchants"),
                         fields={"merchants": Field(List(MERCHANT, min_len=1), required=True)}),
-    "prices": Record(name="prices file", post=_unique_names("products"),
+    "prices": Record(name="prices file", post=_both(_unique_names("products"), _unique_eans),
                      fields={"products": Field(List(PRODUCT, min_len=1), required=True)}),
     "flights": Record(name="flights file", fields={"flights": Field(List(FLIGHT, min_len=1), required=True)}),
     "phrasebook": Record(name="phrasebook", fields={

@@ -60,6 +60,7 @@ class Product:
     name: Text
     currency: str
     shops: tuple[ShopPrice, ...]
+    ean: tuple[str, ...] = ()  # EAN-13 codes on the product's packaging (the camera reads them)
 
 
 @dataclass(frozen=True)
