@@ -165,6 +165,24 @@ def build_parser() -> argparse.ArgumentParser:
     legibility.add_argument("--min-degrees", type=float, default=0.6, help="minimum text height (default 0.6)")
     legibility.add_argument("--min-contrast", type=float, default=1.6, help="minimum contrast (default 1.6)")
 
+    check = sub.add_parser("check", help="text clipped, widgets overlapping or off the panel, illegible text",
+                           description="Render a layout (over the bundled layout-check moments, or --scenario) or "
+                                       "a scenario (each event's moment and just after each timed transition) on "
+                                       "each device, and report every problem at the widget's file:line:col: text "
+                                       "clipped or ellipsised, widgets that overlap while both show something or "
+                                       "leave the panel, text under --min-degrees or --min-contrast. Exit 0 when "
+                                       "clean, 1 with problems, 2 for an invalid file.")
+    check.add_argument("file", metavar="LAYOUT|SCENARIO")
+    check.add_argument("--device", metavar="NAME|all", help="a device profile, or all of them (default: for a "
+                       "layout, the devices whose profile uses it, else generic; for a scenario, its device)")
+    check.add_argument("--layout", metavar="FILE", help="a scenario: check it with this layout")
+    check.add_argument("--scenario", metavar="FILE", help="a layout: check it over this scenario's moments")
+    check.add_argument("--background", metavar="SPEC", help="the world behind the text, for contrast (default: "
+                       "the scenario's, else the day scene)")
+    check.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH", help="composite view size")
+    check.add_argument("--min-degrees", type=float, default=0.6, help="minimum text height (default 0.6)")
+    check.add_argument("--min-contrast", type=float, default=1.6, help="minimum contrast (default 1.6)")
+
     power = sub.add_parser("power", help="display power and battery life over a scenario",
                            description="Average picture level, estimated display power and the battery life "
                                        "it implies, every --step seconds, with the average and the worst moment.")
@@ -466,6 +484,16 @@ def cmd_legibility(args: argparse.Namespace) -> int:
     return EXIT_FAIL if bad else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from hud.check import check_file
+
+    report = check_file(args.file, None if args.device is None else [args.device], layout=args.layout,
+                        scenario=args.scenario, background=args.background, view=args.size,
+                        min_degrees=args.min_degrees, min_contrast=args.min_contrast)
+    print(report.text())
+    return EXIT_FAIL if report.findings else EXIT_OK
+
+
 def cmd_power(args: argparse.Namespace) -> int:
     from hud.power import report, timeline
     from hud.session import Session
@@ -563,7 +591,7 @@ def _main(argv: Sequence[str] | None) -> int:
         use_headless_drivers()
     commands = {"shot": cmd_shot, "validate": cmd_validate, "bench": cmd_bench, "snap": cmd_snap,
                 "legibility": cmd_legibility, "power": cmd_power, "replay": cmd_replay, "push": cmd_push,
-                "record": cmd_record, "fuzz": cmd_fuzz}
+                "record": cmd_record, "fuzz": cmd_fuzz, "check": cmd_check}
     command = commands.get(args.command) or (cmd_headless if args.headless else cmd_window)
     from hud.background import BackgroundError
 
