@@ -14,6 +14,7 @@ import numpy as np
 from hud.canvas import Canvas
 from hud.device import Device
 from hud.layout import Layout, WidgetSpec
+from hud.model import primary
 from hud.pg import pygame
 from hud.state import HudState
 from hud.text import FitProblem, FontSet, TextElement, TextRenderer
@@ -102,12 +103,16 @@ class PanelRenderer:
         grey.fill((0, 0, 0))
         self.text.fit_problems = []
         canvas = Canvas(grey, self.text)
-        # One primary item at a time: an active payment, then a main-view card, hides what it overlaps.
-        primaries = [(rank, r) for spec, r in self.rects if (rank := self._primary_rank(spec, state)) is not None]
+        # One primary item at a time (hud.model.primary): the others wait, an ordinary notification
+        # becomes a one-line chip, and a secondary widget the primary one overlaps is hidden.
+        top = primary.primary(state)
+        drawn = [r for spec, r in self.rects if top is not None and self._item(spec, state) == top]
         for spec, rect in self.rects:
-            rank = self._primary_rank(spec, state)
-            mine = 9 if rank is None else rank
-            if any(other < mine and rect.colliderect(r) for other, r in primaries):
+            item = self._item(spec, state)
+            if item is not None and item != top:
+                if item != "notification" or top == "payment":
+                    continue
+            if item != top and any(rect.colliderect(r) for r in drawn):
                 continue
             grey.set_clip(rect.inflate(4, 4))
             self.text.recording_widget, self.text.recording_spec = spec.kind, spec
@@ -117,13 +122,8 @@ class PanelRenderer:
         return grey
 
     @staticmethod
-    def _primary_rank(spec: WidgetSpec, state: HudState) -> int | None:
-        """0 for an active payment, 1 for a shown main-view card, None for everything else."""
-        if spec.kind == "payment" and state.pay is not None:
-            return 0
-        if spec.kind == "card" and spec.options.get("view", "main") == "main" and state.cards.main is not None:
-            return 1
-        return None
+    def _item(spec: WidgetSpec, state: HudState) -> primary.Primary | None:
+        return primary.widget_item(spec.kind, str(spec.options.get("view", "main")), state)
 
     def text_elements(self, state: HudState, now: float) -> list[TextElement]:
         """Every line of text the panel shows at `now`, with its rectangle, size and level."""

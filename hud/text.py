@@ -110,7 +110,7 @@ def surface_bytes(_key: object, surface: pygame.Surface) -> int:
     return surface.get_width() * surface.get_height() * surface.get_bytesize()
 
 
-def _wrapped_bytes(key: tuple[str, int, int, int | None, bool], value: tuple[list[str], bool]) -> int:
+def _wrapped_bytes(key: tuple[str, int, int, int | None, bool, bool], value: tuple[list[str], bool]) -> int:
     return sys.getsizeof(key[0]) + sum(sys.getsizeof(line) + 8 for line in value[0]) + 120
 
 
@@ -175,7 +175,7 @@ class TextRenderer:
     def __init__(self, fonts: FontSet, cache_bytes: int = LINE_CACHE_BYTES) -> None:
         self.fonts = fonts
         self.lines: ByteLRU[tuple[str, int, bool, int], pygame.Surface] = ByteLRU(cache_bytes, surface_bytes)
-        self.wrapped: ByteLRU[tuple[str, int, int, int | None, bool], tuple[list[str], bool]] = ByteLRU(
+        self.wrapped: ByteLRU[tuple[str, int, int, int | None, bool, bool], tuple[list[str], bool]] = ByteLRU(
             WRAP_CACHE_BYTES, _wrapped_bytes)
         #: When a list, every drawn line is appended to it (for the legibility check).
         self.recording: list[TextElement] | None = None
@@ -199,22 +199,23 @@ class TextRenderer:
         return sum((cjk if c else latin).size(run)[0] for c, run in runs(text))
 
     def fit(self, text: str, size: int, width: int, max_lines: int | None = None,
-            bold: bool = False) -> Fitted:
+            bold: bool = False, balance: bool = False) -> Fitted:
         """`text` wrapped to `width` pixels, and whether it was shortened (pure: records nothing)."""
-        key = (text, size, width, max_lines, bold)
+        key = (text, size, width, max_lines, bold, balance)
         hit = self.wrapped.get(key)
         if hit is None:
-            fitted = fit(text, width, lambda s: self.width(s, size, bold), max_lines)
+            fitted = fit(text, width, lambda s: self.width(s, size, bold), max_lines, balance)
             hit = self.wrapped.put(key, (fitted.lines, fitted.shortened))
         return Fitted(list(hit[0]), hit[1])
 
     def wrap(self, text: str, size: int, width: int, max_lines: int | None = None,
-             bold: bool = False) -> list[str]:
+             bold: bool = False, balance: bool = False) -> list[str]:
         """`text` wrapped to `width` pixels (cached: widgets re-wrap the same words every frame).
 
         Text cut to `max_lines` ends in '…' and is recorded in `fit_problems` as "ellipsised".
+        `balance` evens the lines out (`hud.wrap.balanced`): for titles, cards and captions.
         """
-        fitted = self.fit(text, size, width, max_lines, bold)
+        fitted = self.fit(text, size, width, max_lines, bold, balance)
         if fitted.shortened:
             self.problem(text, fitted.lines[-1] if fitted.lines else "", "ellipsised")
         return fitted.lines

@@ -62,40 +62,80 @@ class Fitted:
     shortened: bool
 
 
-def wrap(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None) -> list[str]:
+def wrap(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None,
+         balance: bool = False) -> list[str]:
     """Lines of `text` no wider than `width` pixels; past `max_lines`, the last line ends in '…'.
 
-    Explicit newlines are kept. Trailing spaces are not counted against the width.
+    Explicit newlines are kept. Trailing spaces are not counted against the width. With `balance`
+    each paragraph's lines are made about equally long (see `balanced`).
     """
-    return fit(text, width, measure, max_lines).lines
+    return fit(text, width, measure, max_lines, balance).lines
 
 
-def fit(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None) -> Fitted:
-    """`wrap`, saying whether the text was shortened: a pure check for "does this text fit?"."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for token in tokens(paragraph):
-            candidate = line + token
-            if not line or measure(candidate.rstrip()) <= width:
-                if not line and measure(token.rstrip()) > width:
-                    *full, line = _break_long(token, width, measure)
-                    lines.extend(full)
-                else:
-                    line = candidate
-                continue
-            lines.append(line.rstrip())
-            if measure(token.rstrip()) > width:
-                *full, line = _break_long(token, width, measure)
-                lines.extend(full)
-            else:
-                line = token
-        lines.append(line.rstrip())
+def fit(text: str, width: int, measure: Callable[[str], int], max_lines: int | None = None,
+        balance: bool = False) -> Fitted:
+    """`wrap`, saying whether the text was shortened: a pure check for "does this text fit?".
+
+    Balancing is skipped when the text is shortened anyway: then the lines shown should hold
+    as much of it as they can.
+    """
+    paragraphs = [greedy(p, width, measure) for p in text.split("\n")]
+    lines = [line for p in paragraphs for line in p]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max(1, max_lines)]
         lines[-1] = ellipsize(lines[-1], width, measure, force=True)
         return Fitted(lines, True)
+    if balance:
+        lines = [line for p, greedy_lines in zip(text.split("\n"), paragraphs, strict=True)
+                 for line in balanced(p, width, measure, greedy_lines)]
     return Fitted(lines, False)
+
+
+def greedy(paragraph: str, width: int, measure: Callable[[str], int]) -> list[str]:
+    """One paragraph filled line by line (first fit): as many words on each line as it holds."""
+    lines: list[str] = []
+    line = ""
+    for token in tokens(paragraph):
+        candidate = line + token
+        if not line or measure(candidate.rstrip()) <= width:
+            if not line and measure(token.rstrip()) > width:
+                *full, line = _break_long(token, width, measure)
+                lines.extend(full)
+            else:
+                line = candidate
+            continue
+        lines.append(line.rstrip())
+        if measure(token.rstrip()) > width:
+            *full, line = _break_long(token, width, measure)
+            lines.extend(full)
+        else:
+            line = token
+    lines.append(line.rstrip())
+    return lines
+
+
+def balanced(paragraph: str, width: int, measure: Callable[[str], int],
+             greedy_lines: list[str] | None = None) -> list[str]:
+    """The paragraph in as many lines as greedy filling takes, but at the narrowest width that
+    still needs no more: lines of about equal length, so the last is not one lonely word
+    ("CA1705 to Beijing boards / 10:15" becomes "CA1705 to Beijing / boards 10:15").
+
+    Like CSS `text-wrap: balance`. It never adds a line, and never breaks a word greedy filling
+    kept whole: the narrowest width tried is the widest word's. CJK break rules are greedy's own.
+    """
+    lines = greedy(paragraph, width, measure) if greedy_lines is None else greedy_lines
+    if len(lines) < 2:
+        return lines
+    words = [t.rstrip() for t in tokens(paragraph)]
+    lo = min(width, max((measure(w) for w in words if w), default=0))
+    hi = width  # greedy at `hi` takes len(lines) lines; find the smallest width that does too
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(greedy(paragraph, mid, measure)) <= len(lines):
+            hi = mid
+        else:
+            lo = mid + 1
+    return greedy(paragraph, hi, measure)
 
 
 def ellipsize(line: str, width: int, measure: Callable[[str], int], force: bool = False) -> str:

@@ -7,7 +7,9 @@ import pytest
 from hud import events as ev
 from hud.assistant import Assistant
 from hud.assistant.plan import CPS
+from hud.model.caption import acknowledgement, repeats
 from hud.session import Options, Session
+from hud.widgets.caption import on_screen
 
 REQUESTS = ["navigate to West Lake", "导航到西湖", "pay", "扫码支付", "compare prices for AirPods", "AirPods 多少钱",
             "my flight", "我的航班", "translate thank you. where is the subway?", "翻译 谢谢", "translate", "翻译",
@@ -48,7 +50,11 @@ def test_every_answer_is_shown_whole_on_the_caption(session: Session, network: s
             lines = [e.text for e in session.panel.text_elements(session.state, session.now) if e.widget == "caption"]
             assert len(lines) <= 3, (text, lines)
             # The caption keeps only its newest lines: a dropped first line means the answer is too long.
-            assert squeeze("".join(lines)) == squeeze(timed.event.text), (text, lines)
+            # An answer the card on the display already says is acknowledged instead (hud.model.caption).
+            expected = timed.event.text
+            if repeats(expected, on_screen(session.state)):
+                expected = acknowledgement(expected)
+            assert squeeze("".join(lines)) == squeeze(expected), (text, lines)
 
 
 @pytest.mark.parametrize("text", ["compare prices for AirPods", "AirPods 多少钱", "my flight", "我的航班", "take notes",

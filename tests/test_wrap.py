@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hud.wrap import ELLIPSIS, Fitted, ellipsize, fit, is_cjk, tokens, wrap
 
 
@@ -63,3 +66,49 @@ def test_fit_says_whether_the_text_was_shortened() -> None:
     cut = fit("one two three four five six seven", 80, mono, max_lines=2)
     assert cut.shortened and len(cut.lines) == 2 and cut.lines[-1].endswith(ELLIPSIS)
     assert not fit("one two three four five six seven", 80, mono).shortened
+
+
+# --- balanced wrapping ----------------------------------------------------------------------
+
+def test_balanced_title_leaves_no_lonely_last_word() -> None:
+    title = "CA1705 to Beijing boards 10:15"
+    assert wrap(title, 250, mono) == ["CA1705 to Beijing boards", "10:15"]
+    assert wrap(title, 250, mono, balance=True) == ["CA1705 to", "Beijing boards 10:15"] or \
+        len(wrap(title, 250, mono, balance=True)[-1]) > len("10:15")
+
+
+def test_balanced_keeps_cjk_rules() -> None:
+    lines = wrap("到了吗？我在靠窗的位置等你。", 200, mono, balance=True)
+    assert all(not line.startswith(("？", "。")) for line in lines)
+    assert "".join(lines) == "到了吗？我在靠窗的位置等你。"
+    assert len(lines) == len(wrap("到了吗？我在靠窗的位置等你。", 200, mono))
+
+
+_WORDS = st.lists(st.one_of(st.text("abcdefghij", min_size=1, max_size=14), st.text("我在靠窗的位置等你。", min_size=1,
+                                                                                       max_size=6)),
+                  min_size=1, max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=_WORDS, width=st.integers(20, 300))
+def test_balanced_never_takes_more_lines_than_greedy(words: list[str], width: int) -> None:
+    text = " ".join(words)
+    greedy_lines, balanced_lines = wrap(text, width, mono), wrap(text, width, mono, balance=True)
+    assert len(balanced_lines) <= len(greedy_lines)
+    assert all(mono(line) <= width for line in balanced_lines if len(line) > 1)
+    assert squeeze(balanced_lines) == squeeze(greedy_lines) == text.replace(" ", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.text("abcdefghij", min_size=1, max_size=12), min_size=1, max_size=12),
+       width=st.integers(20, 300))
+def test_balanced_never_splits_a_word_that_fits_the_width(words: list[str], width: int) -> None:
+    lines = wrap(" ".join(words), width, mono, balance=True)
+    pieces = [piece for line in lines for piece in line.split(" ")]
+    for piece in pieces:
+        if piece not in words:  # only a word wider than the width may be split
+            assert any(piece in w and mono(w) > width for w in words), (piece, words, width)
+
+
+def squeeze(lines: list[str]) -> str:
+    return "".join(lines).replace(" ", "")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from hud.wrap import is_cjk
 
 CaptionMode = Literal["idle", "listening", "thinking", "answering"]
 
@@ -63,3 +67,27 @@ def settle(state: CaptionState, now: float) -> CaptionState:
     if end is not None and now >= end:
         return CaptionState(mode="idle", since=end)
     return state
+
+
+#: What the caption says instead of an answer the primary item already shows word for word.
+SHOWN_ABOVE = {"en": "Shown above", "zh": "见上方卡片"}
+#: An answer repeats what is on screen when this share of its words is there already.
+REPEAT_SHARE = 0.6
+
+
+def _words(text: str) -> set[str]:
+    """Latin words and numbers (folded, 2+ characters) and single CJK characters."""
+    words = {w for w in re.findall(r"[^\W_]+", text.casefold()) if len(w) > 1 and not any(map(is_cjk, w))}
+    return words | {ch for ch in text if is_cjk(ch) and ch.isalnum()}
+
+
+def repeats(answer: str, shown: Iterable[str]) -> bool:
+    """Whether the answer mostly says what the display already shows (a card with the same words)."""
+    said = _words(answer)
+    on_screen: set[str] = set().union(*(_words(t) for t in shown))
+    return bool(said) and len(said & on_screen) >= REPEAT_SHARE * len(said)
+
+
+def acknowledgement(answer: str) -> str:
+    """The short words the caption shows in place of a repeated answer, in the answer's language."""
+    return SHOWN_ABOVE["zh" if any(map(is_cjk, answer)) else "en"]

@@ -1,5 +1,9 @@
 """Assistant caption: idle (nothing: saves power), listening (animated voice bars and the live
 transcript), thinking (pulsing dots), answering (text appearing as it streams, newest lines kept).
+
+The answer is wrapped whole and balanced before it streams, and the streamed characters fill
+those lines: nothing reflows while it streams. An answer that repeats what a card or notification
+on the display already says is not shown twice: the caption says "Shown above" instead.
 """
 
 from __future__ import annotations
@@ -8,8 +12,33 @@ import math
 
 from hud.canvas import Canvas
 from hud.layout import WidgetSpec
+from hud.model.caption import acknowledgement, repeats
 from hud.pg import pygame
 from hud.state import HudState
+
+
+def on_screen(state: HudState) -> list[str]:
+    """The words of the notification and main-view card on the display."""
+    texts: list[str] = []
+    if state.notes.current is not None:
+        texts += [state.notes.current.title, state.notes.current.body]
+    if state.cards.main is not None:
+        card = state.cards.main.card
+        texts += [card.title, card.text, card.top, card.bottom]
+    return texts
+
+
+def streamed(lines: list[str], full: str, count: int) -> list[str]:
+    """The first `count` characters of `full`, on the lines `full` was wrapped into."""
+    out, pos = [], 0
+    for line in lines:
+        start = full.find(line, pos)
+        start = pos if start < 0 else start
+        pos = start + len(line)
+        if count <= start:
+            break
+        out.append(line[:count - start])
+    return out or [""]
 
 
 def _assistant_mark(canvas: Canvas, centre: tuple[int, int], r: int, level: int, now: float,
@@ -45,14 +74,18 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     width = rect.right - x
 
     if cap.mode == "answering":
-        shown = cap.visible_text(now)
-        lines = text.wrap(shown, size, width) if shown else [""]
+        full, count = cap.text, len(cap.visible_text(now))
+        if repeats(full, on_screen(state)):  # said already by the card above: a short acknowledgement
+            full = acknowledgement(full)
+            count = len(full)
+        lines = streamed(text.wrap(full, size, width, balance=True), full, count)
         lines = lines[-spec.max_lines:]  # newest lines stay in view while streaming
+        streaming = count < len(full)
         top = rect.bottom - len(lines) * line_h
-        _assistant_mark(canvas, (mark_x, top + line_h // 2), r, level, now, active=len(shown) < len(cap.text))
+        _assistant_mark(canvas, (mark_x, top + line_h // 2), r, level, now, active=streaming)
         for i, line in enumerate(lines):
             end = text.draw(canvas.surface, line, (x, top + i * line_h), size, level)
-            if i == len(lines) - 1 and len(shown) < len(cap.text) and int(now * 4) % 2 == 0:
+            if i == len(lines) - 1 and streaming and int(now * 4) % 2 == 0:
                 caret = pygame.Rect(end.right + 3, top + i * line_h + line_h // 5, max(2, size // 10),
                                     line_h * 3 // 5)
                 pygame.draw.rect(canvas.surface, (canvas.level(spec, 0.7),) * 3, caret)
@@ -65,7 +98,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         words = cap.heard or "Listening…"
         emphasis = 1.0 if cap.heard else 0.9
         tx = x + used + max(8, size // 2)
-        line = text.wrap(words, size, rect.right - tx, max_lines=1)[0] if cap.heard else words
+        line = text.ellipsize(words, size, rect.right - tx - text.width("“”", size))
         # The transcript is the wearer's own words: shown quoted, slightly dimmer than answers.
         if cap.heard:
             line = f"“{line}”"
@@ -75,5 +108,6 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
             phase = (now * 2.2 - i * 0.33) % 1.0
             bright = 0.35 + 0.65 * max(0.0, math.sin(phase * math.pi))
             canvas.dot((x + 6 + i * (size // 2 + 4), cy), max(3, size // 7), canvas.level(spec, bright))
-        text.draw(canvas.surface, "Thinking…", (x + 3 * (size // 2 + 4) + 12, rect.bottom - line_h), size,
-                  canvas.level(spec, 0.6))
+        tx = x + 3 * (size // 2 + 4) + 12
+        text.draw(canvas.surface, "Thinking…", (tx, rect.bottom - line_h), size, canvas.level(spec, 0.6),
+                  width=rect.right - tx)
