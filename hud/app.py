@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from hud import events as ev
 from hud.attach import Attachment, close_all, frame_all
+from hud.check import overlay, problems
 from hud.device import available, load_device
 from hud.gaze import GazeDwell
 from hud.hotreload import HotReload, session_files
-from hud.legibility import readings
 from hud.optics import STAGES
 from hud.output import fit, save_png
 from hud.pg import pygame, use_exact_scaling
@@ -53,7 +53,7 @@ KEYS: list[tuple[str, str]] = [
     ("F", "frame-time overlay"),
     ("K", "start / stop recording an animated GIF (./recordings)"),
     ("F11", "fullscreen"),
-    ("I", "mark illegible text (legibility check)"),
+    ("I", "mark the layout check's findings (clipped, overlapping, illegible)"),
     ("Esc", "quit"),
 ]
 VIEWS = ("composite", "panel", "eyes")
@@ -260,7 +260,7 @@ class DemoWindow:
             else:
                 pygame.transform.smoothscale(frame, target.size, self._scaled)
             window.blit(self._scaled, target)
-        if self.mark_illegible and self.view != "panel":
+        if self.mark_illegible:
             self._draw_markers(window, target)
         if self.show_times:
             self._draw_times(window, target)
@@ -313,17 +313,8 @@ class DemoWindow:
         window.blit(text, (frame.x + 20, frame.bottom - 74), special_flags=pygame.BLEND_RGB_MAX)
 
     def _draw_markers(self, window: pygame.Surface, frame: pygame.Rect) -> None:
-        """A red box around every text element below the legibility thresholds."""
-        scale = frame.height / self.session.view[1]
-        eyes = ([0, 1] if self.session.device.eyes == "both" else [1 if self.session.device.eyes == "right" else 0]
-                ) if self.view == "eyes" else [0]
-        for reading in readings(self.session):
-            if reading.problems():
-                r = reading.rect
-                for eye in eyes:
-                    box = pygame.Rect(frame.x + round((r.x + eye * self.session.view[0]) * scale),
-                                      frame.y + round(r.y * scale), round(r.width * scale), round(r.height * scale))
-                    pygame.draw.rect(window, (255, 60, 60), box.inflate(4, 4), width=2)
+        """I: the layout check's findings at this frame (`hud.check`), boxed and labelled, or "all clear"."""
+        overlay(window, frame, self.session, self.view, problems(self.session), self.chrome)
 
     def _chrome_rows(self, frame: pygame.Rect) -> tuple[int, int]:
         """Where the top chrome starts and the status line ends: over the view's edges, or in the

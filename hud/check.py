@@ -179,7 +179,7 @@ def _fit_problem(fit: FitProblem, d: Drawn, at: Where, text: TextRenderer) -> Pr
     else:
         message = f"{kind}: {_quote(fit.text)} not shown at all: no room left for it in the widget"
         label, severity = "dropped", float(len(fit.text))
-    rect = fit.rect if fit.rect is not None else d.rect
+    rect = fit.rect or next((e.rect for e in d.elements if fit.shown and e.text == fit.shown), d.rect)
     return Problem("clipped", at, kind, message, label, rect, ("clipped", at, fit.text), severity)
 
 
@@ -458,20 +458,31 @@ def overlay(window: pygame.Surface, frame: pygame.Rect, session: Session, view: 
             text: TextRenderer) -> None:
     """The check's findings on the window: a red box and a short label at each, and one line saying
     what was found, or that all is clear."""
-    for p in found:
-        for box in _to_view(session, p.rect, view, frame):
+    boxes: dict[tuple[int, int, int, int], list[Problem]] = {}
+    for p in found:  # one box and one label for the findings on the same text or widget
+        boxes.setdefault((p.rect.x, p.rect.y, p.rect.width, p.rect.height), []).append(p)
+    taken: list[pygame.Rect] = []
+    for listed in boxes.values():
+        first = listed[0]
+        words = "; ".join(dict.fromkeys(f"{p.kind}: {p.label}" for p in listed))
+        label = text.render(f"{words} · {Path(first.where.path).name}:{first.where.line}", 13, 255)
+        for box in _to_view(session, first.rect, view, frame):
             pygame.draw.rect(window, RED, box.inflate(4, 4), width=2)
-            label = text.render(f"{p.kind}: {p.label}", 13, 255)
-            tag = label.get_rect(bottomleft=(box.x - 2, box.y - 2))
-            tag.clamp_ip(frame)
-            window.fill((90, 10, 10), tag.inflate(4, 2))
-            window.blit(label, tag, special_flags=pygame.BLEND_RGB_MAX)
+            for tag in (label.get_rect(bottomleft=(box.x - 2, box.y - 2)), label.get_rect(topleft=box.bottomleft)):
+                tag.clamp_ip(frame)
+                if tag.collidelist(taken) < 0:  # where it covers no other label, else left out
+                    taken.append(tag.inflate(4, 2))
+                    window.fill((90, 10, 10), tag.inflate(4, 2))
+                    window.blit(label, tag, special_flags=pygame.BLEND_RGB_MAX)
+                    break
     if found:
         counts = {k: sum(1 for p in found if p.kind == k) for k in KINDS}
         line = f"check: {len(found)} problem(s) — " + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
     else:
         line = f"check: all clear — {len(session.panel.rects)} widgets, nothing clipped or overlapping, legibility ok"
     shown = text.render(line, 15, 255)
-    strip = pygame.Rect(frame.x + 6, frame.y + 40, shown.get_width() + 16, shown.get_height() + 6)
+    # Over the view under the SIMULATED badge; in the panel view, in the band above the panel beside it.
+    x, y = (frame.x + 120, frame.y - 27) if view == "panel" and frame.y >= 30 else (frame.x + 6, frame.y + 40)
+    strip = pygame.Rect(x, y, shown.get_width() + 16, shown.get_height() + 6)
     window.fill((90, 10, 10) if found else (10, 70, 20), strip)
     window.blit(shown, (strip.x + 8, strip.y + 3), special_flags=pygame.BLEND_RGB_MAX)
