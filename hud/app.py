@@ -98,6 +98,8 @@ class DemoWindow:
         self.hot: HotReload | None = None  # edits to the layout, scenario or device, live
         self.times: deque[float] = deque(maxlen=120)  # render milliseconds, for the F overlay
         self.ticker: pygame.time.Clock | None = None
+        if self.session.codes is not None:  # the window reads codes on a worker thread (hud.codes.watcher)
+            self.session.codes.sync, self.session.codes.assistant = False, self.assistant
 
     def ask(self, request: str) -> None:
         """The wearer said `request`: the assistant's plan joins the session's timeline."""
@@ -175,6 +177,20 @@ class DemoWindow:
             self.session.restart()
         if self.gaze.update(self._gaze_target(), self.session.now) == "payment":
             self.session.push(ev.PayConfirm(by="gaze"))
+        codes = self.session.codes
+        if codes is not None:  # the pointer is the gaze on the codes the camera sees, too
+            codes.gaze = self._pointer_in_view() if self.view != "panel" else None
+            plan = codes.poll(self.session.now)
+            if plan:
+                self.session.schedule(plan)
+
+    def _pointer_in_view(self) -> tuple[float, float] | None:
+        """The pointer in view pixels (either eye in the both-eyes view), None outside the window."""
+        if self.pointer is None or self._frame.height <= 0:
+            return None
+        scale = self._frame.height / self.session.view[1]
+        return (((self.pointer[0] - self._frame.x) / scale) % self.session.view[0],
+                (self.pointer[1] - self._frame.y) / scale)
 
     def _follow_head(self) -> None:
         """The pointer stands in for the head: in the view's top fifth the wearer looks up (MentraOS
@@ -244,6 +260,9 @@ class DemoWindow:
         started = time.perf_counter()
         frame = self.session.render(self.view)
         self.times.append((time.perf_counter() - started) * 1000)
+        codes = self.session.codes
+        if codes is not None and codes.wants(self.session.now):  # a copy goes to the worker thread
+            codes.offer(self.session.render_background(), self.session.now)
         area = window.get_rect()
         if self.view == "panel" and area.height > 4 * CHROME_BAND:
             area = area.inflate(0, -2 * CHROME_BAND)
@@ -262,6 +281,8 @@ class DemoWindow:
             window.blit(self._scaled, target)
         if self.mark_illegible:
             self._draw_markers(window, target)
+        if self.view == "composite":
+            self._draw_codes(window, target)
         if self.show_times:
             self._draw_times(window, target)
         self._draw_chrome(window, target)
@@ -297,8 +318,31 @@ class DemoWindow:
         top, _ = self._chrome_rows(frame)
         window.blit(text, (frame.right - text.get_width() - 12, top + 2), special_flags=pygame.BLEND_RGB_MAX)
 
+    def _draw_codes(self, window: pygame.Surface, frame: pygame.Rect) -> None:
+        """A thin box and a label on each code the camera read: window chrome, like the legibility
+        marks, so screenshots keep equalling `shot` (README "The camera" says why)."""
+        codes = self.session.codes
+        if codes is None:
+            return
+        scale = frame.height / self.session.view[1]
+        for code in codes.codes:
+            x, y, w, h = code.box
+            box = pygame.Rect(frame.x + round(x * scale), frame.y + round(y * scale), max(2, round(w * scale)),
+                              max(2, round(h * scale)))
+            label = codes.label(code)
+            colour = (150, 150, 150) if label.endswith("ignored") else (255, 196, 40)
+            pygame.draw.rect(window, colour, box.inflate(6, 6), width=1)
+            text = self.chrome.render(label, 13, 255)
+            strip = pygame.Surface((text.get_width() + 8, text.get_height() + 2))
+            strip.set_alpha(170)
+            at = (box.x - 3, max(frame.y, box.y - text.get_height() - 6))
+            window.blit(strip, at)
+            window.blit(text, (at[0] + 4, at[1] + 1), special_flags=pygame.BLEND_RGB_MAX)
+
     def _draw_gaze(self, window: pygame.Surface) -> None:
         progress = self.gaze.progress(self.session.now)
+        if self.session.codes is not None:
+            progress = max(progress, self.session.codes.progress(self.session.now))
         if self.pointer is not None and progress > 0:
             box = pygame.Rect(0, 0, 28, 28)
             box.center = self.pointer
@@ -340,9 +384,13 @@ class DemoWindow:
         camera = getattr(s.background, "status", None)
         background = s.background.label + (
             f" ({camera}, {getattr(s.background, 'reconnects', 0)} reconnects)" if camera not in (None, "live") else "")
-        line = (f"{s.scenario.name} · {s.device.label} · {background} · {optics_on} · "
+        line = (f"{s.scenario.name} · {s.device.label} · {background} · view {s.view_fov:g}° of "
+                f"{s.camera_hfov:g}° · {optics_on} · "
                 f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
-        for row, text_line in enumerate([line, *(a.status() for a in reversed(self.attached))]):
+        lines = [line, *(a.status() for a in reversed(self.attached))]
+        if s.codes is not None and (s.codes.codes or s.codes.note):
+            lines.insert(1, s.codes.status())
+        for row, text_line in enumerate(lines):
             text = self.chrome.render(text_line, 15, 220)
             strip = pygame.Surface((text.get_width() + 16, text.get_height() + 6))
             strip.set_alpha(170)  # a dark strip: the chrome must stay readable over a bright street

@@ -208,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="instead: time the project's snapshot suite (median ms per check, whole suite)")
     bench.add_argument("--video", metavar="FILE", help="instead: the stages over this video (1280x720 H.264 "
                        "recommended; 'generate' writes and uses a test clip)")
+    bench.add_argument("--codes", action="store_true",
+                       help="instead: milliseconds to read QR and EAN-13 codes in one frame (README \"The camera\")")
     bench.add_argument("--push", action="store_true",
                        help="instead: flood the push API and print the accepted rate and push-to-pixel latency")
     bench.add_argument("--mentra-latency", action="store_true",
@@ -405,6 +407,10 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.codes:
+        from hud.codes.bench import run as run_codes_bench
+
+        return run_codes_bench(size=args.size)
     if args.video:
         import tempfile
 

@@ -89,7 +89,7 @@ class Assistant:
             steps = commerce.pay_code(req, code.merchant, code.amount, code.currency)
         else:
             steps = commerce.product_code(req, code.ean)
-        return plan + [ev.Timed(round(at + dt, 3), event) for dt, event in sorted(steps, key=lambda s: s[0])]
+        return plan + [ev.Timed(max(now, round(at + dt, 3)), event) for dt, event in sorted(steps, key=lambda s: s[0])]
 
     def _serve(self, intent: rules.Intent, req: Request) -> Steps:
         if not self.online and not intent.on_device:

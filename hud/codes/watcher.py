@@ -186,9 +186,13 @@ class CodeWatcher:
             return []
 
     # -- the window: a worker thread -------------------------------------------------------
+    def wants(self, at: float) -> bool:
+        """Whether `offer` would take the frame of clock time `at` (the worker is idle, a decode due)."""
+        return self._pending is None and not 0 <= at - self._offered_at < self.interval - 1e-9
+
     def offer(self, frame: pygame.Surface, at: float) -> bool:
         """Hand a copy of `frame` (clock time `at`) to the worker if it is idle and a decode is due."""
-        if self._pending is not None or at - self._offered_at < self.interval - 1e-9:
+        if not self.wants(at):
             return False
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hud-codes")
@@ -210,7 +214,7 @@ class CodeWatcher:
 
     def close(self) -> None:
         if self._worker is not None:
-            self._worker.shutdown(wait=False, cancel_futures=True)
+            self._worker.shutdown(wait=True, cancel_futures=True)  # a read takes milliseconds
             self._worker = None
 
 
