@@ -7,7 +7,7 @@ never draws "dark" panels: on an additive display black is transparent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hud.layout import WidgetSpec
 from hud.pg import pygame
@@ -18,6 +18,8 @@ from hud.text import TextRenderer
 class Canvas:
     surface: pygame.Surface  # 24-bit, grey, panel resolution
     text: TextRenderer
+    #: Where pictures (bitmaps) were drawn: a 1-bit panel dithers these and thresholds the rest (text, icons).
+    pictures: list[pygame.Rect] = field(default_factory=list)
 
     def level(self, spec: WidgetSpec, emphasis: float = 1.0) -> int:
         """The grey level for an element of `emphasis` (0..1) in a widget of `spec.brightness`."""

@@ -57,11 +57,24 @@ def quantise(level: int, levels: int) -> int:
 _BAYER4 = (np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]]) * 16 + 8).astype(np.uint8)
 
 
-def dither(levels: np.ndarray) -> np.ndarray:
-    """Ordered (Bayer 4x4) dithering to black and white, for 1-bit panels: greys become patterns."""
+def dither(levels: np.ndarray, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """Ordered (Bayer 4x4) dithering to black and white, for pictures on 1-bit panels: greys become
+    patterns. `origin` is where `levels` sits on the panel (the pattern stays fixed to the panel)."""
     w, h = levels.shape
-    threshold = np.tile(_BAYER4, (w // 4 + 1, h // 4 + 1))[:w, :h]
+    ox, oy = origin[0] % 4, origin[1] % 4
+    threshold = np.tile(_BAYER4, (w // 4 + 2, h // 4 + 2))[ox:ox + w, oy:oy + h]
     return np.where(levels > threshold, 255, 0).astype(np.uint8)
+
+
+def one_bit(levels: np.ndarray, pictures: list[pygame.Rect], dithered: bool) -> np.ndarray:
+    """A 1-bit panel's pixels: text, icons and outlines thresholded at half light (a dithered
+    glyph edge is speckle: small text on the Even G1 became noise), pictures dithered when the
+    device dithers (their greys are the picture), else thresholded too."""
+    out = np.where(levels >= 128, 255, 0).astype(np.uint8)
+    if dithered:
+        for r in pictures:
+            out[r.left:r.right, r.top:r.bottom] = dither(levels[r.left:r.right, r.top:r.bottom], r.topleft)
+    return out
 
 
 def palette(hue: tuple[int, int, int], levels: int) -> list[tuple[int, int, int]]:
@@ -88,6 +101,7 @@ class PanelRenderer:
         self._light = pygame.Surface(self.size, depth=32)
         self._palette_key: tuple[tuple[int, int, int], int] | None = None
         self._palette: list[tuple[int, int, int]] = []
+        self._pictures: list[pygame.Rect] = []  # where the last frame drew pictures (dithered on 1-bit)
 
     @property
     def palette(self) -> list[tuple[int, int, int]]:
@@ -109,9 +123,8 @@ class PanelRenderer:
         drawn = [r for spec, r in self.rects if top is not None and self._item(spec, state) == top]
         for spec, rect in self.rects:
             item = self._item(spec, state)
-            if item is not None and item != top:
-                if item != "notification" or top == "payment":
-                    continue
+            if item is not None and item != top and (item != "notification" or top == "payment"):
+                continue  # a waiting primary item (an ordinary notification shows as a chip)
             if item != top and any(rect.colliderect(r) for r in drawn):
                 continue
             grey.set_clip(rect.inflate(4, 4))
@@ -119,6 +132,7 @@ class PanelRenderer:
             WIDGETS[spec.kind](canvas, rect, spec, state, now)
         grey.set_clip(None)
         self.text.recording_widget, self.text.recording_spec = "", None
+        self._pictures = [r.clip(grey.get_rect()) for r in canvas.pictures]
         return grey
 
     @staticmethod
@@ -151,8 +165,8 @@ class PanelRenderer:
         """
         grey = self.render_grey(state, now)
         levels = pygame.surfarray.pixels_red(grey)
-        if self.quantise and self.levels == 2 and self.device.optics.dither:
-            levels = dither(levels)
+        if self.quantise and self.levels == 2:
+            levels = one_bit(levels, self._pictures, self.device.optics.dither)
         pygame.surfarray.pixels2d(self._indexed)[...] = levels
         del levels
         self._indexed.set_palette(self.palette)

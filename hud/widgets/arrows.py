@@ -19,7 +19,8 @@ from typing import TypeGuard
 from hud.pg import pygame
 from hud.text import ByteLRU, surface_bytes
 
-__all__ = ["MANEUVERS", "ROUNDABOUT_EXITS", "maneuver_icon"]
+__all__ = ["MANEUVERS", "ROUNDABOUT_CENTRE", "ROUNDABOUT_EXITS", "ROUNDABOUT_RADIUS", "maneuver_icon",
+           "roundabout_exit_degrees"]
 
 MANEUVERS: tuple[str, ...] = (
     "straight", "slight_left", "left", "sharp_left", "slight_right", "right", "sharp_right",
@@ -31,7 +32,6 @@ MIN_SIZE, MAX_SIZE = 16, 1024
 _SUPERSAMPLE = 4
 _WIDTH = 2.0 / 9.0  # stroke width in unit coordinates: size / 9 pixels
 _HEAD = 0.40  # length of each chevron arm
-_DIM = 0.4  # brightness of context strokes (the roundabout ring and passed exits)
 
 Point = tuple[float, float]
 Colour = tuple[int, int, int]
@@ -202,33 +202,53 @@ def _uturn() -> list[_Stroke]:
     return [_Stroke(tuple(route)), _Stroke(_chevron(route[-2], route[-1]))]
 
 
-def _roundabout_arms(exit_number: int) -> tuple[float, list[float]]:
-    """Degrees travelled counter-clockwise from the entry to the exit, and to each passed exit.
+#: Where the roundabout's ring sits in the icon (unit square, y up) and its radius: the ring is the
+#: glyph's body, so it is large; the navigation widget writes the exit number inside it.
+ROUNDABOUT_CENTRE: Point = (0.0, 0.04)
+ROUNDABOUT_RADIUS = 0.40
 
-    Exits 1-3 follow a four-arm junction (right, ahead, left). From exit 4 on the exit leaves
-    down-left at 300 degrees, the furthest it can go before its arrowhead would touch the
-    approach road, and the passed exits are spread evenly before it as stubs to count.
+
+def roundabout_exit_degrees(exit_number: int) -> float:
+    """Where exit `exit_number` leaves the ring: degrees counter-clockwise from east (0 = right,
+    90 = ahead, 180 = left), for right-hand traffic (counter-clockwise circulation, entering from
+    the bottom at 270).
+
+    Exits 1-3 are a four-arm junction's: right, ahead, left (90 degrees of ring each). From exit 4
+    on the exit leaves down-left at 210 degrees (300 travelled), the furthest it can go before its
+    arrowhead would touch the approach road, and the passed exits are spread evenly before it.
     """
+    return (270.0 + _roundabout_arms(exit_number)[0]) % 360.0
+
+
+def _roundabout_arms(exit_number: int) -> tuple[float, list[float]]:
+    """Degrees travelled counter-clockwise from the entry to the exit, and to each passed exit."""
     if exit_number <= 3:
         return 90.0 * exit_number, [90.0 * k for k in range(1, exit_number)]
     return 300.0, [300.0 * k / exit_number for k in range(1, exit_number)]
 
 
 def _roundabout(exit_number: int) -> list[_Stroke]:
-    """A dim ring with stubs for passed exits, and the travelled route emphasised."""
-    centre, r, reach, entry = (0.0, 0.0), 0.36, 0.46, 270.0
+    """A roundabout seen from above: the ring, the road in from the bottom, the way round
+    (counter-clockwise) emphasised, stubs for the exits passed, and the exit arm with its head.
+
+    The ring is at 0.6 of full light, not dimmer: on a 1-bit panel anything under half is black,
+    and a roundabout without its ring is an S-shaped squiggle.
+    """
+    centre, r, reach, entry = ROUNDABOUT_CENTRE, ROUNDABOUT_RADIUS, 0.40, 270.0
     travelled, passed = _roundabout_arms(exit_number)
 
     def on_ring(deg: float, dist: float) -> Point:
         rad = math.radians(deg)
         return (centre[0] + dist * math.cos(rad), centre[1] + dist * math.sin(rad))
 
-    ring = _Stroke(tuple(_arc(centre, r, 0, 360)), _DIM, closed=True, width=0.8)
-    stubs = [_Stroke((on_ring(entry + a, r), on_ring(entry + a, r + 0.22)), _DIM, width=0.7) for a in passed]
+    ring = _Stroke(tuple(_arc(centre, r, 0, 360)), 0.6, closed=True, width=0.75)
+    stubs = [_Stroke((on_ring(entry + a, r), on_ring(entry + a, r + 0.2)), 0.6, width=0.75) for a in passed]
     exit_deg = entry + travelled
-    route = [(0.0, -0.84), *_arc(centre, r, entry, exit_deg), on_ring(exit_deg, r + reach)]
-    head = _Stroke(_chevron(route[-2], route[-1], 0.32))
-    return [ring, *stubs, _Stroke(tuple(route)), head]
+    way = [(centre[0], -0.92), on_ring(entry, r), *_arc(centre, r, entry, exit_deg)[1:]]
+    arm_end = on_ring(exit_deg, r + reach)
+    route = _Stroke((*way, arm_end))
+    head = _Stroke(_chevron(way[-1], arm_end, 0.30))
+    return [ring, *stubs, route, head]
 
 
 def _pin() -> list[_Stroke]:

@@ -56,7 +56,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         if level_scale < 255:
             image = image.copy()
             image.fill((level_scale,) * 3, special_flags=pygame.BLEND_RGB_MULT)
-        canvas.blit_light(image, (x + (rect.width - image.get_width()) // 2, y))
+        canvas.pictures.append(canvas.blit_light(image, (x + (rect.width - image.get_width()) // 2, y)))
         return
     if card.layout == "dashboard_card":
         canvas.text.draw(canvas.surface, card.left, (x, y), size, level)

@@ -15,7 +15,7 @@ from hud.layout import WidgetSpec
 from hud.model.navigation import format_distance, format_eta
 from hud.pg import pygame
 from hud.state import HudState
-from hud.widgets.arrows import maneuver_icon
+from hud.widgets.arrows import ROUNDABOUT_CENTRE, maneuver_icon
 
 
 def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, now: float) -> None:
@@ -30,6 +30,13 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     if nav.maneuver == "roundabout" and exit_number is None:
         exit_number = 1
     canvas.blit_light(maneuver_icon(nav.maneuver, icon, level, exit_number), (rect.x, rect.y))
+    if exit_number is not None:  # the exit number inside the ring, as on road signs and in map apps
+        digit = round(icon * 0.3)
+        if digit >= round(size * 0.8):  # never smaller than the widget's own smallest text
+            cx = rect.x + round(icon * (1 + ROUNDABOUT_CENTRE[0]) / 2)
+            cy = rect.y + round(icon * (1 - ROUNDABOUT_CENTRE[1]) / 2)
+            text.draw(canvas.surface, str(exit_number), (cx, cy - text.line_height(digit) // 2), digit, level,
+                      bold=True, align="center")
 
     x = rect.x + icon + max(8, size // 2)
     width = rect.right - x

@@ -1,6 +1,6 @@
 """Payment prompt: one card whose icon, words and bar say which phase the payment is in.
 
-detected (viewfinder on the QR code) -> awaiting (amount, "say confirm or tap", time left)
+detected (code-scan mark) -> awaiting (amount, "say confirm or tap", time left)
 -> verifying (voiceprint bars, progress) -> success (check) | failed (cross, reason)
 | cancelled (dash, dim) | timed out (clock).
 """
@@ -15,6 +15,11 @@ from hud.model.payment import PaymentState
 from hud.pg import pygame
 from hud.state import HudState
 
+#: How the glasses pay. The Quark S1 (the payment flow this widget models) pays with Alipay and
+#: confirms with the wearer's voiceprint: the card says so, as a phone's payment sheet names the
+#: wallet and the verification, so the wearer knows what "confirm" will do.
+METHOD = "Alipay · voiceprint"
+
 SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
 
 
@@ -24,20 +29,17 @@ def format_amount(amount: float, currency: str) -> str:
     return f"{symbol}{digits}" if symbol else f"{digits} {currency}"
 
 
-def _viewfinder(c: Canvas, box: pygame.Rect, level: int) -> None:
+def _scan_mark(c: Canvas, box: pygame.Rect, level: int) -> None:
+    """A code-scan mark: four viewfinder corners and the scan line. It says "a payment code was
+    read"; it does not pretend to be the code (a QR code at this size is noise, not information)."""
     arm = box.width // 4
+    stroke = max(2, box.width // 16)
     for (x, y), (dx, dy) in zip(((box.left, box.top), (box.right, box.top), (box.left, box.bottom),
                                  (box.right, box.bottom)), ((1, 1), (-1, 1), (1, -1), (-1, -1)), strict=True):
-        c.line((x, y), (x + dx * arm, y), level, 3)
-        c.line((x, y), (x, y + dy * arm), level, 3)
-    inner = box.inflate(-box.width // 2, -box.height // 2)
-    cell = max(2, inner.width // 5)
-    pattern = (0b10111, 0b01010, 0b11101, 0b00110, 0b10101)  # a fixed QR-like texture
-    for row, bits in enumerate(pattern):
-        for col in range(5):
-            if bits >> (4 - col) & 1:
-                pygame.draw.rect(c.surface, (level * 2 // 3,) * 3,
-                                 (inner.x + col * cell, inner.y + row * cell, cell - 1, cell - 1))
+        c.line((x, y), (x + dx * arm, y), level, stroke)
+        c.line((x, y), (x, y + dy * arm), level, stroke)
+    inset = box.width // 5
+    c.line((box.left + inset, box.centery), (box.right - inset, box.centery), level, stroke)
 
 
 def _voiceprint(c: Canvas, box: pygame.Rect, level: int, progress: float, now: float) -> None:
@@ -59,7 +61,7 @@ def _icon(c: Canvas, pay: PaymentState, box: pygame.Rect, level: int, now: float
     centre, r = box.center, box.width // 2 - 2
     stroke = max(3, box.width // 12)
     if pay.phase in ("detected", "awaiting"):
-        _viewfinder(c, box, level)
+        _scan_mark(c, box, level)
     elif pay.phase == "verifying":
         _voiceprint(c, box, level, pay.progress(now), now)
     elif pay.phase == "success":
@@ -83,59 +85,85 @@ def _icon(c: Canvas, pay: PaymentState, box: pygame.Rect, level: int, now: float
 
 
 def _status_line(pay: PaymentState, now: float) -> tuple[str, float]:
-    """The words under the amount and their emphasis."""
+    """The state in words (the prompt, the progress, the outcome) and its emphasis."""
     phase = pay.phase
     if phase == "detected":
-        return "Payment code detected", 0.8
+        return "Payment code read", 0.8
     if phase == "awaiting":
         return f"Say “confirm” or tap · {math.ceil(pay.remaining(now))} s", 1.0
     if phase == "verifying":
-        return f"Checking voiceprint… {round(pay.progress(now) * 100)}%", 0.9
+        return f"Verifying voiceprint… {round(pay.progress(now) * 100)}%", 0.9
     if phase == "success":
         return "Paid", 1.0
     if phase == "failed":
-        return f"Failed: {pay.reason}" if pay.reason else "Payment failed", 1.0
+        return f"Not paid: {pay.reason}" if pay.reason else "Payment failed", 1.0
     if phase == "cancelled":
         return "Cancelled", 0.55
-    return "Timed out: not paid", 0.8
+    return "Timed out · not paid", 0.8
 
 
 def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, now: float) -> None:
+    """Merchant, the amount (the one big number), the method; then the state and its bar.
+
+    The icon (scan mark, voiceprint, check, cross, dash, clock) stands left of the three lines,
+    as tall as they are. Vertical space left over is shared equally above, between and below the
+    blocks, so the card is balanced at every panel size; when it is too short, the method line
+    goes first (recorded as a fit problem).
+    """
     pay = state.pay
     if pay is None:
         return
     dim = pay.phase == "cancelled"
+    fade = 0.5 if dim else 1.0
     size = spec.font_size
     text = canvas.text
-    pad = max(8, size // 2)
-    card_level = canvas.level(spec, 0.3 if dim else 0.6)
-    canvas.outline(rect, card_level, width=3 if pay.phase == "success" else 2, radius=pad + 4)
+    small, big = max(8, round(size * 0.8)), round(size * 1.7)
+    outcome = pay.phase in ("success", "failed")
+    word_size = round(size * 1.15) if pay.phase == "success" else size
+    h_small, h_big, h_word = text.line_height(small), text.line_height(big), text.line_height(word_size)
+    bar_h = 6
+    show_bar = pay.phase in ("awaiting", "verifying")
+    method = METHOD
+    block = h_small + h_big + h_small
+    bottom_block = h_word + (bar_h + 4 if show_bar else 0)
+    spare = rect.height - block - bottom_block
+    if spare < 12:  # too short for the method line: it goes first
+        text.problem(method, "", "dropped")
+        method, block = "", h_small + h_big
+        spare = rect.height - block - bottom_block
+    gap = max(4, spare // 3)
+
+    card_level = canvas.level(spec, 0.6 * fade)
+    canvas.outline(rect, card_level, width=3 if pay.phase == "success" else 2, radius=max(10, size // 2 + 4))
     if pay.phase == "failed":  # a double border: the one state that must not be missed
-        canvas.outline(rect.inflate(-8, -8), card_level, width=1, radius=pad)
+        canvas.outline(rect.inflate(-8, -8), card_level, width=1, radius=max(6, size // 2))
 
-    icon = min(rect.height - 2 * pad - size, round(size * 3.4))
-    box = pygame.Rect(rect.x + pad + 4, rect.y + pad + 4, icon, icon)
-    _icon(canvas, pay, box, canvas.level(spec, 0.5 if dim else 1.0), now)
+    pad = max(10, size // 2 + 4)
+    top = rect.y + gap
+    icon = min(block - 4, round(size * 3.4))
+    box = pygame.Rect(rect.x + pad, top + (block - icon) // 2, icon, icon)
+    _icon(canvas, pay, box, canvas.level(spec, fade), now)
 
-    x = box.right + pad + 6
+    x = box.right + pad
     width = rect.right - pad - x
-    y = rect.y + pad
-    small = max(8, round(size * 0.8))
-    merchant = text.wrap(pay.request.merchant, small, width, max_lines=1)[0]
-    text.draw(canvas.surface, merchant, (x, y), small, canvas.level(spec, 0.4 if dim else 0.75))
-    y += text.line_height(small)
-    big = round(size * 1.6)
+    y = top
+    text.draw(canvas.surface, pay.request.merchant, (x, y), small, canvas.level(spec, 0.75 * fade), width=width)
+    y += h_small
     text.draw(canvas.surface, format_amount(pay.request.amount, pay.request.currency), (x, y), big,
-              canvas.level(spec, 0.5 if dim else 1.0), bold=True)
+              canvas.level(spec, fade), bold=True, width=width)
+    y += h_big
+    if method:
+        text.draw(canvas.surface, method, (x, y), small, canvas.level(spec, 0.6 * fade), width=width)
 
     words, emphasis = _status_line(pay, now)
-    bottom = rect.bottom - pad - 10
-    line = text.wrap(words, size, rect.width - 2 * pad - 8, max_lines=1)[0]
-    text.draw(canvas.surface, line, (rect.x + pad + 4, bottom - text.line_height(size)), size,
-              canvas.level(spec, emphasis * (0.6 if dim else 1.0)), bold=pay.phase in ("success", "failed"))
-
-    bar = pygame.Rect(rect.x + pad + 4, rect.bottom - pad - 6, rect.width - 2 * pad - 8, 6)
-    if pay.phase == "awaiting":
-        canvas.bar(bar, pay.remaining(now) / pay.request.timeout, canvas.level(spec, 0.7), canvas.level(spec, 0.3))
-    elif pay.phase == "verifying":
-        canvas.bar(bar, pay.progress(now), canvas.level(spec), canvas.level(spec, 0.3))
+    y = top + block + gap
+    inner = rect.width - 2 * pad
+    text.draw(canvas.surface, words, (rect.x + pad, y), word_size, canvas.level(spec, emphasis * fade),
+              bold=outcome, width=inner)
+    if show_bar:
+        bar = pygame.Rect(rect.x + pad, y + h_word + 2, inner, bar_h)
+        if pay.phase == "awaiting":
+            canvas.bar(bar, pay.remaining(now) / pay.request.timeout, canvas.level(spec, 0.7),
+                       canvas.level(spec, 0.55))
+        else:
+            canvas.bar(bar, pay.progress(now), canvas.level(spec), canvas.level(spec, 0.55))
