@@ -84,8 +84,8 @@ CASES: dict[str, list[tuple[list[ev.Event], float]]] = {
                                                    right="3 new"),
                                        ev.ShowCard(layout="text_wall", view="always_on", text="REC ● 12:04")], 0.5)],
     "card-bitmap": [([ev.ShowCard(layout="bitmap", data=_bitmap())], 0.5)],
-    "card-hides-navigation": [([ev.Navigate(maneuver="left", distance=120, street="Main St"),
-                                ev.ShowCard(layout="text_wall", text="A card is the primary item now")], 0.5)],
+    "navigation-outranks-card": [([ev.Navigate(maneuver="left", distance=120, street="Main St"),
+                                   ev.ShowCard(layout="text_wall", text="A card waits while navigating")], 0.5)],
 }
 
 
