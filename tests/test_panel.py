@@ -10,7 +10,7 @@ import pytest
 from hud import events as ev
 from hud.device import load_device
 from hud.layout import Dimension, WidgetSpec, load_layout
-from hud.panel import PanelRenderer, palette, place, quantise
+from hud.panel import PanelRenderer, one_bit, palette, place, quantise
 from hud.pg import pygame
 from hud.state import HudState, apply
 
@@ -145,3 +145,14 @@ def test_fit_problems_are_a_function_of_state_and_time() -> None:
     assert first and first == r.fit_problems(state, 1.0)
     r.render(HudState(), 1.0)
     assert r.text.fit_problems == []
+
+
+def test_one_bit_panels_threshold_text_and_dither_only_pictures() -> None:
+    """Dithered glyph edges made small text on the Even G1 noise."""
+    levels = np.full((16, 8), 100, dtype=np.uint8)
+    levels[:, 4:] = 200
+    out = one_bit(levels, [pygame.Rect(0, 0, 8, 8)], dithered=True)
+    assert set(np.unique(out[8:])) == {0, 255}
+    assert (out[8:, :4] == 0).all() and (out[8:, 4:] == 255).all()  # thresholded at half light
+    assert 0 < (out[:8, :4] == 255).mean() < 1  # a picture's grey becomes a pattern
+    assert (one_bit(levels, [pygame.Rect(0, 0, 8, 8)], dithered=False)[:8, :4] == 0).all()

@@ -147,3 +147,15 @@ def test_bad_input_raises_an_informative_error(kwargs: dict[str, object], fragme
         maneuver_icon(**kwargs)  # type: ignore[arg-type]
     for fragment in fragments:
         assert fragment in str(caught.value)
+
+
+def test_roundabout_exit_angles_are_right_hand_traffic() -> None:
+    from hud.widgets.arrows import roundabout_exit_degrees
+    assert [roundabout_exit_degrees(n) for n in (1, 2, 3, 4, 8)] == [0.0, 90.0, 180.0, 210.0, 210.0]
+
+
+def test_roundabout_ring_survives_a_one_bit_threshold() -> None:
+    """At 0.4 light the ring vanished on 1-bit panels and left an S-shaped squiggle."""
+    img = grey("roundabout", exit_number=2)  # exit 2 goes round the right: the ring's left is ring alone
+    assert img[44:49, 26:32].max() >= 128
+    assert img[44:49, 40:56].max() < 64  # the middle of the ring is open (the exit number goes there)
