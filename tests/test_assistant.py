@@ -333,8 +333,8 @@ def test_music_not_on_the_glasses_is_said(typical: Assistant) -> None:
 
 # -- questions ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "expected"), [
-    ("what's the weather", "Hangzhou now: light rain, 18°C (high 21°, low 15°). Take an umbrella."),
-    ("今天天气怎么样", "杭州现在小雨，18°C（最高 21°，最低 15°）。记得带伞。"),
+    ("what's the weather", "Hangzhou now: partly cloudy, 18°C (high 21°, low 15°). No umbrella needed."),
+    ("今天天气怎么样", "杭州现在多云，18°C（最高 21°，最低 15°）。不用带伞。"),
     ("how tall is Mount Everest", "Mount Everest is 8,849 m tall."),
     ("珠穆朗玛峰有多高", "珠穆朗玛峰高 8848.86 米。"),
     ("who won the 1998 world cup?", "I don't know that one yet."),

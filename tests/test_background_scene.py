@@ -1,8 +1,11 @@
-"""The built-in street scene: deterministic, animated, bright by day and dark by night."""
+"""The built-in street scene: the city walk's route, deterministic, day and night, with the café's QR code."""
 
 from __future__ import annotations
 
+import math
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,8 +14,9 @@ from hud.pg import use_headless_drivers
 
 use_headless_drivers()
 
-from hud.background.scene import DAY, StreetScene  # noqa: E402
-from hud.background.scene.static import plan_street, render_static  # noqa: E402
+from hud.background.scene import CAFE_QR_PAYLOAD, CITY_WALK, StreetScene  # noqa: E402
+from hud.background.scene.city import build_city  # noqa: E402
+from hud.background.scene.weather import WEATHER  # noqa: E402
 from hud.pg import pygame  # noqa: E402
 
 SIZE = (320, 180)
@@ -28,35 +32,92 @@ def _luminance(surface: pygame.Surface) -> float:
 
 
 @pytest.mark.parametrize("night", [False, True])
-def test_two_scenes_give_identical_frames_at_the_same_time(night: bool) -> None:
-    a, b = StreetScene(night=night), StreetScene(night=night)
-    for t in (0.0, 2.5, 61.3):
-        assert _bytes(a.frame(t, SIZE)) == _bytes(b.frame(t, SIZE))
-
-
-@pytest.mark.parametrize("night", [False, True])
 def test_a_frame_does_not_depend_on_which_frames_came_before(night: bool) -> None:
-    """The output surface is reused and only repaired where the last frame drew; nothing may linger."""
-    times = [random.Random(seed).uniform(-5.0, 300.0) for seed in range(40)]
+    times = [random.Random(seed).uniform(-5.0, 130.0) for seed in range(16)]
     forward, backward = StreetScene(night=night), StreetScene(night=night)
     ahead = {t: _bytes(forward.frame(t, SIZE)) for t in times}
     behind = {t: _bytes(backward.frame(t, SIZE)) for t in reversed(times)}
     assert ahead == behind
 
 
-def test_different_times_give_different_frames() -> None:
-    scene = StreetScene()
-    frames = [_bytes(scene.frame(t, SIZE)) for t in (0.0, 0.5, 1.0, 10.0)]
-    assert len(set(frames)) == len(frames)
+def test_frames_are_identical_in_another_process() -> None:
+    code = ("from hud.pg import use_headless_drivers; use_headless_drivers()\n"
+            "import hashlib; from hud.pg import pygame; from hud.background.scene import StreetScene\n"
+            "s = StreetScene()\n"
+            "print(hashlib.sha256(b''.join(pygame.image.tobytes(s.frame(t, (320, 180)), 'RGB') "
+            "for t in (41.0, 5.0, 30.0))).hexdigest())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONHASHSEED": "123", "PATH": ""}).stdout.strip()
+    import hashlib
+    s = StreetScene()
+    here = hashlib.sha256(b"".join(_bytes(s.frame(t, SIZE)) for t in (41.0, 5.0, 30.0))).hexdigest()
+    assert out == here
 
 
-def test_only_the_moving_things_change_between_frames() -> None:
-    """The sky, the facades and most of the street stay put while the walker moves."""
+def test_the_walk_goes_somewhere_the_right_hand_buildings_pass() -> None:
+    """Issue 12: between 5 s and 55 s the right-hand buildings did not move at all."""
     scene = StreetScene()
-    first = pygame.surfarray.array3d(scene.frame(0.0, (640, 360))).copy()
-    second = pygame.surfarray.array3d(scene.frame(0.2, (640, 360)))
-    changed = np.any(first != second, axis=2).mean()
-    assert 0.0005 < changed < 0.25
+    a = pygame.surfarray.array3d(scene.frame(5.0, (1280, 720))).copy()
+    b = pygame.surfarray.array3d(scene.frame(55.0, (1280, 720)))
+    right = (slice(900, 1280), slice(0, 400))
+    assert np.any(a[right] != b[right], axis=2).mean() > 0.5
+    c = pygame.surfarray.array3d(scene.frame(20.0, (1280, 720))).copy()
+    d = pygame.surfarray.array3d(scene.frame(21.0, (1280, 720)))
+    assert np.any(c[right] != d[right], axis=2).mean() > 0.05  # walking along Beishan Street
+
+
+def test_the_route_turns_where_navigation_turns() -> None:
+    r = CITY_WALK
+    heading = lambda t: math.degrees(r.pose(t).heading) % 360  # noqa: E731
+    assert heading(3.0) == pytest.approx(0.0)  # north up the start street
+    assert 20 < heading(5.0) < 70  # turning right at the scenario's "turn right" (5 s)
+    assert heading(7.0) == pytest.approx(90.0)  # east along Beishan Street
+    assert heading(26.0) == pytest.approx(90.0)
+    assert heading(28.0) != pytest.approx(90.0, abs=5)  # round the roundabout
+    assert heading(35.5) == pytest.approx(90.0)  # out at exit 2, Baidi Road, arriving
+    for t in (39.0, 43.0, 47.9):
+        assert heading(t) == pytest.approx(180.0)  # facing the counter
+    speed = math.dist((r.pose(10).x, r.pose(10).z), (r.pose(11).x, r.pose(11).z))
+    assert speed == pytest.approx(1.4, rel=1e-6)
+
+
+def test_the_city_is_laid_out_round_the_route() -> None:
+    city = build_city()
+    rx, rz = city.roundabout
+    assert rz == pytest.approx(city.main_z)  # Beishan Street and Baidi Road meet at the roundabout
+    assert CITY_WALK.pose(30.0).x == pytest.approx(rx, abs=1.0)  # walking round its south side
+    assert CITY_WALK.pose(30.0).z < rz - 5
+    cafe = [b for f in city.facades for b in f.buildings if b.cafe]
+    assert len(cafe) == 1
+    assert CITY_WALK.pose(40.0).x == pytest.approx(city.counter[0])
+
+
+def test_the_counter_qr_code_decodes_from_the_rendered_frame() -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    for t in (38.5, 43.0, 47.5):
+        rgb = np.ascontiguousarray(pygame.surfarray.array3d(StreetScene().frame(t, (1280, 720))).transpose(1, 0, 2))
+        found = zxingcpp.read_barcodes(rgb)
+        assert [r.text for r in found] == [CAFE_QR_PAYLOAD], t
+    rgb = np.ascontiguousarray(pygame.surfarray.array3d(StreetScene().frame(20.0, (1280, 720))).transpose(1, 0, 2))
+    assert zxingcpp.read_barcodes(rgb) == []
+
+
+def test_the_weather_answer_describes_the_sky_shown() -> None:
+    """One source: the answers file names no condition, so the assistant reports the scene's sky."""
+    from hud.assistant.data import load_data
+
+    weather = load_data().weather
+    assert not weather.condition.en and not weather.condition.zh
+    assert WEATHER.condition_en == "partly cloudy" and 0.0 < WEATHER.cloud_cover < 1.0
+
+
+@pytest.mark.parametrize("hfov", [40.0, 70.0, 100.0])
+def test_view_renders_at_its_field_of_view(hfov: float) -> None:
+    scene = StreetScene()
+    view = scene.view(16.0, SIZE, hfov)
+    assert view.get_size() == SIZE
+    if hfov == 70.0:
+        assert _bytes(view) == _bytes(StreetScene().frame(16.0, SIZE))
 
 
 def test_day_is_much_brighter_than_night() -> None:
@@ -64,17 +125,9 @@ def test_day_is_much_brighter_than_night() -> None:
     night = np.mean([_luminance(StreetScene(night=True).frame(t, SIZE)) for t in (0.0, 30.0)])
     assert day > 100.0
     assert night < 60.0
-    assert day > 2.5 * night
 
 
-def test_night_has_lit_windows_and_lamps_among_the_dark() -> None:
-    rgb = pygame.surfarray.array3d(StreetScene(night=True).frame(12.0, (640, 360))).astype(np.float64)
-    luminance = rgb @ np.array([0.2126, 0.7152, 0.0722])
-    assert 0.01 < (luminance > 140).mean() < 0.2
-    assert (luminance < 40).mean() > 0.5
-
-
-@pytest.mark.parametrize("size", [(320, 180), (1280, 720), (1920, 1080), (480, 640), (7, 5)])
+@pytest.mark.parametrize("size", [(320, 180), (1280, 720), (480, 640), (7, 5)])
 def test_any_size_renders_exactly(size: tuple[int, int]) -> None:
     scene = StreetScene()
     for t in (0.0, 44.4):
@@ -84,34 +137,6 @@ def test_any_size_renders_exactly(size: tuple[int, int]) -> None:
         assert not frame.get_flags() & pygame.SRCALPHA
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (641, 479), (7, 5)])
-def test_the_static_layer_is_copied_from_rows_off_16_bytes(size: tuple[int, int]) -> None:
-    """SDL copies 16-byte-aligned rows with non-temporal stores, many times slower for the small
-    rects a frame repairs; the static layer's pitch keeps every repair off that path."""
-    layer = render_static(size, DAY, plan_street(random.Random(StreetScene.SEED)), StreetScene.SEED)
-    assert layer.get_size() == size and layer.get_bitsize() == 32
-    assert layer.get_pitch() % 16 != 0
-
-
-def test_the_output_surface_is_reused_per_size() -> None:
-    scene = StreetScene()
-    small, large = scene.frame(0.0, SIZE), scene.frame(0.0, (400, 300))
-    assert scene.frame(1.0, SIZE) is small
-    assert scene.frame(1.0, (400, 300)) is large
-
-
 def test_label_names_the_time_of_day() -> None:
     assert StreetScene().label == "street scene (day)"
     assert StreetScene(night=True).label == "street scene (night)"
-
-
-def test_scenes_share_their_static_layer_and_sprites_and_still_agree() -> None:
-    """Layers are built once per (night, size) in a process; sharing changes no pixel."""
-    from hud.background.scene import StreetScene as Scene
-
-    a, b = Scene(), Scene()
-    first = pygame.surfarray.array3d(a.frame(12.0, (320, 180))).copy()
-    assert b._prepare((320, 180)).static is a._prepare((320, 180)).static
-    assert b._prepare((320, 180)).sprites is a._prepare((320, 180)).sprites
-    assert (pygame.surfarray.array3d(b.frame(12.0, (320, 180))) == first).all()
-    assert Scene(night=True)._prepare((320, 180)).static is not a._prepare((320, 180)).static

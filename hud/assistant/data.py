@@ -248,7 +248,7 @@ TRACK = _record(Track, "track", {
 })
 WEATHER = _record(Weather, "weather", {
     "place": Field(Bilingual(max_len=40), required=True),
-    "condition": Field(Bilingual(max_len=40), required=True),
+    "condition": Field(Bilingual(max_len=40), default=Text("", "")),  # unset: the built-in scene's sky
     "temp_c": Field(Int(-60, 60), required=True),
     "high_c": Field(Int(-60, 60), required=True),
     "low_c": Field(Int(-60, 60), required=True),

@@ -10,7 +10,8 @@ import re
 
 from hud import events as ev
 from hud.assistant.plan import Request, Steps, answer
-from hud.assistant.records import Flight
+from hud.assistant.records import Flight, Text
+from hud.background.scene.weather import WEATHER as SKY
 
 _FLIGHT_NUMBER = re.compile(r"\b([A-Z0-9]{2}\d{1,4})\b", re.IGNORECASE)
 
@@ -33,10 +34,18 @@ def flight(req: Request) -> Steps:
 
 
 def weather(req: Request) -> Steps:
+    """The weather now. Unless the answers file names a condition, it is the one the built-in scene's
+    sky shows (`hud.background.scene.weather`), so the answer never contradicts the street behind it."""
     w, lang = req.data.weather, req.lang
-    advice = w.advice.pick(lang)
-    text = req.say(f"{w.place.en} now: {w.condition.en}, {w.temp_c}°C (high {w.high_c}°, low {w.low_c}°). {advice}",
-                   f"{w.place.zh}现在{w.condition.zh}，{w.temp_c}°C（最高 {w.high_c}°，最低 {w.low_c}°）。{advice}")
+    if w.condition.en or w.condition.zh:
+        condition, advice = w.condition, w.advice
+    else:
+        condition, advice = Text(SKY.condition_en, SKY.condition_zh), Text(SKY.advice_en, SKY.advice_zh)
+        if w.advice.en or w.advice.zh:
+            advice = w.advice
+    said = advice.pick(lang)
+    text = req.say(f"{w.place.en} now: {condition.en}, {w.temp_c}°C (high {w.high_c}°, low {w.low_c}°). {said}",
+                   f"{w.place.zh}现在{condition.zh}，{w.temp_c}°C（最高 {w.high_c}°，最低 {w.low_c}°）。{said}")
     return answer(text.strip())
 
 

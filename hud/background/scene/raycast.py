@@ -1,0 +1,252 @@
+"""The world behind the walker for any pose, as one table lookup per pixel.
+
+Why a raycaster: the wearer walks, turns corners and goes round a roundabout, so nothing in the
+view stays put and a static layer no longer applies. With a camera that only turns about the
+vertical, every facade (a vertical plane) is column-separable: a screen column meets one facade
+at one distance, and its pixels read one texture column scaled about the eye line. So a frame is
+a few vector operations per column (which facade, how far, which texture level) and per row
+(how far the ground is), then one `numpy.take` from a flat buffer holding every texture.
+
+What is cached: the facade atlas and the ground, at a few mip levels each pre-fogged for the
+distances that level is used at (so distant windows do not shimmer and fog costs nothing per
+frame), and the sky panorama per view size. Nothing depends on earlier frames.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hud import paths
+from hud.background.base import blank_frame
+from hud.background.scene.city import ATLAS_HEIGHT, FACADE_PPM, City, paint_facade, paint_ground
+from hud.background.scene.route import Pose
+from hud.background.scene.world import EYE, NEAR, Palette
+from hud.pg import pygame
+
+__all__ = ["Tables", "Textures", "render_world"]
+
+GROUND_TEXEL = 0.08  # metres per ground texel at level 0
+WALL_LEVELS, GROUND_LEVELS = 5, 6
+FOG_REF_F = 914.0  # the focal length (px) the levels' fog distances are worked out for
+
+
+def _pixels(surface: pygame.Surface) -> np.ndarray:
+    """The surface's mapped pixel values as a (h, w) uint32 array (a copy)."""
+    return np.ascontiguousarray(pygame.surfarray.array2d(surface).T.astype(np.uint32))
+
+
+def _fogged(surface: pygame.Surface, haze: tuple[int, int, int], k: float) -> pygame.Surface:
+    if k <= 0.0:
+        return surface
+    veil = blank_frame(surface.get_size(), haze)
+    veil.set_alpha(round(255 * k))
+    out = surface.copy()
+    out.blit(veil, (0, 0))
+    return out
+
+
+def _fog(palette: Palette, z: float) -> float:
+    return 1.0 - math.exp(-max(z, 0.0) / palette.fog_distance)
+
+
+@dataclass
+class _Level:
+    offset: int
+    width: int
+    height: int
+    scale: float  # texels per metre
+
+
+class Textures:
+    """Every texture of the city for one palette, in one flat uint32 buffer (the frame layout)."""
+
+    def __init__(self, city: City, palette: Palette) -> None:
+        self.city, self.palette = city, palette
+        pygame.font.init()
+        font = pygame.font.Font(str(paths.FONTS / "Inter-SemiBold.otf"), 64)
+        # The facade atlas: every row of building fronts side by side, drawn at twice the size and
+        # smoothed down.
+        self.starts: list[int] = []
+        x = 0
+        for facade in city.facades:
+            self.starts.append(x)
+            x += math.ceil(facade.length * FACADE_PPM) + 2
+        big = blank_frame((2 * x, round(2 * ATLAS_HEIGHT * FACADE_PPM)), palette.haze)
+        for facade, start in zip(city.facades, self.starts, strict=True):
+            paint_facade(big, 2 * start, facade, palette, font)
+        atlas = pygame.transform.smoothscale(big, (x, round(ATLAS_HEIGHT * FACADE_PPM)))
+        # Each column's building height, for where the sky begins above it.
+        self.heights = np.zeros(x, np.float32)
+        for facade, start in zip(city.facades, self.starts, strict=True):
+            for b in facade.buildings:
+                c0, c1 = start + round(b.start * FACADE_PPM), start + round((b.start + b.length) * FACADE_PPM) + 1
+                self.heights[c0:c1] = b.height
+        ground = paint_ground(city, palette, GROUND_TEXEL)
+        chunks: list[np.ndarray] = []
+        size = 0
+
+        def add(surface: pygame.Surface, scale: float) -> _Level:
+            nonlocal size
+            array = _pixels(surface)
+            level = _Level(size, array.shape[1], array.shape[0], scale)
+            chunks.append(array.ravel())
+            size += array.size
+            return level
+
+        self.walls: list[_Level] = []
+        level = atlas
+        for n in range(WALL_LEVELS):
+            # Level n is used from FOG_REF_F * 2**n / FACADE_PPM metres on; fogged for 1.4 times that.
+            z = FOG_REF_F * 2**n / FACADE_PPM * (1.4 if n else 0.6)
+            self.walls.append(add(_fogged(level, palette.haze, _fog(palette, z)), FACADE_PPM / 2**n))
+            w, h = level.get_size()
+            level = pygame.transform.smoothscale(level, (max(1, w // 2), max(1, h // 2)))
+        self.grounds: list[_Level] = []
+        level = ground
+        for n in range(GROUND_LEVELS):
+            z = (6.0, 14.0, 28.0, 56.0, 110.0, 220.0)[n]
+            self.grounds.append(add(_fogged(level, palette.haze, _fog(palette, z)), 1.0 / (GROUND_TEXEL * 2**n)))
+            w, h = level.get_size()
+            level = pygame.transform.smoothscale(level, (max(1, w // 2), max(1, h // 2)))
+        self.buffer = np.concatenate(chunks)
+        segs = city.facades
+        self.p0 = np.array([f.p0 for f in segs], np.float64)
+        self.edge = np.array([(f.p1[0] - f.p0[0], f.p1[1] - f.p0[1]) for f in segs], np.float64)
+        self.lengths = np.array([f.length for f in segs], np.float64)
+        self.col0 = np.array(self.starts, np.float64)
+        self.wall_table = np.array([[lev.scale, lev.width, lev.height, lev.offset] for lev in self.walls],
+                                   np.float64).T
+
+
+class Tables:
+    """What one view (size and focal length) needs: column directions, row distances, the sky."""
+
+    def __init__(self, tex: Textures, w: int, h: int, f: float, sky: np.ndarray) -> None:
+        self.w, self.h, self.f = w, h, f
+        self.cx, self.cy = w / 2, 0.45 * h
+        self.a = ((np.arange(w) + 0.5 - self.cx) / f).astype(np.float64)  # tan of each column's angle
+        self.horizon = min(h, math.floor(self.cy) + 1)
+        rows = np.arange(self.horizon, h, dtype=np.float64) + 0.5
+        self.ground_z = f * EYE / (rows - self.cy)  # distance to the ground seen in each row below the horizon
+        # The ground level per row: its texels about the size of the row's footprint along the ground.
+        footprint = self.ground_z / f * np.sqrt(np.maximum(self.ground_z / EYE, 1.0)) * 0.7
+        self.ground_level = np.clip(np.floor(np.log2(np.maximum(footprint / GROUND_TEXEL, 1.0))), 0,
+                                    GROUND_LEVELS - 1).astype(np.int32)
+        self.ground_rows = []  # each level's rows (contiguous: farther rows use coarser levels)
+        for n in range(GROUND_LEVELS):
+            found = np.nonzero(self.ground_level == n)[0]
+            self.ground_rows.append((int(found[0]), int(found[-1]) + 1) if found.size else (0, 0))
+        self.v = np.arange(h, dtype=np.float64)[:, None]
+        # The sky panorama: one turn of the horizon, `turn` pixels wide, sky rows tall.
+        self.turn = max(1, round(2 * math.pi * f))
+        self.sky = sky.ravel()
+        self.sky_rows = (np.minimum(np.arange(self.horizon), sky.shape[0] - 1) * self.turn)[:, None]
+        self.idx = np.empty((h - self.horizon, w), np.int32)
+
+
+def sky_panorama(palette: Palette, width: int, rows: int, cy: float, clouds: np.ndarray | None) -> np.ndarray:
+    """The sky as (rows, width) frame-layout pixel values: a gradient, clouds by day."""
+    surface = blank_frame((width, max(1, rows)))
+    pixels = pygame.surfarray.pixels3d(surface)
+    r = np.arange(rows, dtype=np.float32) + 0.5
+    up = np.clip(1.0 - r / cy, 0.0, 1.0) ** 0.7
+    top, bottom = np.array(palette.sky_top, np.float32), np.array(palette.sky_horizon, np.float32)
+    band = np.repeat((bottom + (top - bottom) * up[:, None])[None, :, :], width, axis=0)
+    if clouds is not None:
+        alpha = clouds[:width, :rows, None]
+        band += (np.array((236, 238, 240), np.float32) - band) * alpha
+    pixels[:] = np.clip(band + 0.5, 0, 255).astype(np.uint8)
+    del pixels
+    return _pixels(surface)
+
+
+def clouds_for(width: int, rows: int, cover: float, seed: int) -> np.ndarray | None:
+    """Fair-weather clouds as a (width, rows) opacity map that wraps round the horizon."""
+    if cover <= 0.0:
+        return None
+    rng = np.random.default_rng(seed)
+    xs, ys = np.meshgrid(np.arange(0, width, 4, dtype=np.float32), np.arange(0, rows, 4, dtype=np.float32),
+                         indexing="ij")
+    density = np.zeros(xs.shape, np.float32)
+    for _ in range(round(22 * cover)):
+        cx, cy = rng.uniform(0, width), rng.uniform(0.05, 0.8) * rows
+        for _ in range(5):
+            px, py = cx + rng.normal(0, rows * 0.25), cy + rng.normal(0, rows * 0.04)
+            rx, ry = rows * rng.uniform(0.15, 0.35), rows * rng.uniform(0.04, 0.08)
+            dx = (xs - px + width / 2) % width - width / 2
+            density += np.exp(-((dx / rx) ** 2 + ((ys - py) / ry) ** 2))
+    alpha = np.clip(density * 0.55 * (0.6 + 0.4 * cover), 0.0, 0.8)
+    # Thinner towards the horizon, where clouds are far and hazy.
+    alpha *= np.clip(1.0 - ys / max(rows, 1), 0.25, 1.0)
+    return np.repeat(np.repeat(alpha, 4, axis=0), 4, axis=1)[:width, :rows]
+
+
+def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> np.ndarray:
+    """Fill `out` ((h, w) uint32) with sky, facades and ground for `pose`; return each column's wall
+    distance (inf where the column sees no wall), for hiding sprites behind buildings."""
+    w, h, f, cy = tab.w, tab.h, tab.f, tab.cy
+    sh, ch = math.sin(pose.heading), math.cos(pose.heading)
+    # Ray per column in plan, scaled so its forward component is 1 (the parameter is the depth).
+    dx, dz = sh + tab.a * ch, ch - tab.a * sh
+    # Sky: the panorama shifted by the heading (columns by angle, so turning pans it exactly).
+    hz = tab.horizon
+    angle = pose.heading + np.arctan(tab.a)
+    sky_cols = np.floor(angle * tab.turn / (2 * math.pi)).astype(np.int32) % tab.turn
+    if hz > 0:
+        np.take(tab.sky, tab.sky_rows + sky_cols[None, :], out=out[:hz])
+    # Ground: each pixel below the horizon, by its distance (row) and direction (column).
+    if hz < h:
+        idx = tab.idx
+        x0, _, _, z1 = tex.city.bounds
+        for n, level in enumerate(tex.grounds):
+            r0, r1 = tab.ground_rows[n]
+            if r1 <= r0:
+                continue
+            zz = tab.ground_z[r0:r1, None]
+            s = level.scale
+            ix = ((pose.x - x0) * s + zz * (dx * s)[None, :]).astype(np.int32)
+            iz = ((z1 - pose.z) * s - zz * (dz * s)[None, :]).astype(np.int32)
+            np.clip(ix, 0, level.width - 1, out=ix)
+            np.clip(iz, 0, level.height - 1, out=iz)
+            iz *= level.width
+            iz += ix
+            iz += level.offset
+            idx[r0:r1] = iz
+        np.take(tex.buffer, idx, out=out[hz:])
+    # Facades: the nearest one each column's ray meets.
+    wx, wz = tex.p0[:, 0] - pose.x, tex.p0[:, 1] - pose.z
+    ex, ez = tex.edge[:, 0], tex.edge[:, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        denom = dx[:, None] * ez[None, :] - dz[:, None] * ex[None, :]
+        hit = (wx * ez - wz * ex)[None, :] / denom
+        along = (wx[None, :] * dz[:, None] - wz[None, :] * dx[:, None]) / denom
+    hit = np.where((hit > NEAR) & (along >= 0.0) & (along < 1.0), hit, np.inf)
+    seg = np.argmin(hit, axis=1)
+    cols = np.arange(w)
+    depth: np.ndarray = hit[cols, seg]
+    seen = np.isfinite(depth)
+    if not seen.any():
+        return depth
+    d = np.where(seen, depth, 1.0)
+    col0 = tex.col0[seg] + np.where(seen, along[cols, seg], 0.0) * tex.lengths[seg] * FACADE_PPM
+    height = tex.heights[np.clip(col0.astype(np.int32), 0, tex.heights.size - 1)]
+    top = np.where(seen, np.maximum(0, np.ceil(cy - f * (height - EYE) / d - 0.5)), h).astype(np.int32)
+    bottom = np.where(seen, np.minimum(h, np.ceil(cy + f * EYE / d - 0.5)), 0).astype(np.int32)
+    lv = np.clip(np.floor(np.log2(np.maximum(FACADE_PPM * d / f, 1.0))), 0, WALL_LEVELS - 1).astype(np.int32)
+    scale, widths, heights, offsets = (tex.wall_table[k][lv] for k in range(4))
+    col_l = np.minimum((col0 * scale / FACADE_PPM).astype(np.int32), widths.astype(np.int32) - 1)
+    b = d / f * scale  # texture rows per screen row
+    a = (ATLAS_HEIGHT - EYE) * scale - (cy - 0.5) * b
+    r0, r1 = int(top.min()), int(bottom.max())
+    if r1 > r0:
+        v = tab.v[r0:r1]
+        row = (a[None, :] + v * b[None, :]).astype(np.int32)
+        np.clip(row, 0, heights.astype(np.int32)[None, :] - 1, out=row)
+        row *= widths.astype(np.int32)[None, :]
+        row += (offsets.astype(np.int32) + col_l)[None, :]
+        mask = (v >= top[None, :]) & (v < bottom[None, :])
+        np.copyto(out[r0:r1], np.take(tex.buffer, row), where=mask)
+    return depth
