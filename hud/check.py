@@ -302,7 +302,8 @@ class Finding:
 
     def __str__(self) -> str:
         p = self.problem
-        when = f"at {self.at:g} s" + (f"; {self.moments} moments from {self.first:g} s" if self.moments > 1 else "")
+        when = f"at {round(self.at, 2):g} s" + (f"; {self.moments} moments from {round(self.first, 2):g} s"
+                                                 if self.moments > 1 else "")
         return f"{p.where}: {p.kind} on {self.device}: {p.message} ({when})"
 
 
