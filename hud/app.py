@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from hud import events as ev
 from hud.attach import Attachment, close_all, frame_all
 from hud.check import overlay, problems
+from hud.compositor import default_view_fov
 from hud.device import available, load_device
 from hud.gaze import GazeDwell
 from hud.hotreload import HotReload, session_files
@@ -48,6 +49,7 @@ KEYS: list[tuple[str, str]] = [
     ("mouse", "gaze: look at a payment for 0.8 s to confirm it; at the top edge: head up"),
     ("D", "next device profile"),
     ("O", "optics on / off"),
+    ("Z", "view: the screen's field of view / the camera's whole picture"),
     ("V", "view: what the wearer sees / the panel / both eyes"),
     ("E", "both eyes side by side / one view"),
     ("F", "frame-time overlay"),
@@ -79,6 +81,7 @@ class DemoWindow:
     recordings: Path = Path("recordings")
     recording_from: float | None = None  # clock time when K started a recording
     network: str = "typical"
+    narrow_fov: float | None = None  # the view's field of view while Z shows the camera's whole picture
 
     def __post_init__(self) -> None:
         from hud import paths
@@ -164,6 +167,24 @@ class DemoWindow:
                 self.mark_illegible = not self.mark_illegible
             elif key == pygame.K_o:
                 self.session = s.rebuilt(optics_stages=frozenset() if s.optics else frozenset(STAGES))
+            elif key == pygame.K_z:
+                self.toggle_view_fov()
+
+    def toggle_view_fov(self) -> None:
+        """Z: between the view's field of view and the camera's whole picture (the world as the
+        camera saw it, the display smaller in it); the moment and every event are kept."""
+        s = self.session
+        assert s.view_fov is not None
+        if s.view_fov < s.camera_hfov:
+            self.narrow_fov, fov = s.view_fov, s.camera_hfov
+        else:
+            fov = self.narrow_fov if self.narrow_fov is not None else default_view_fov(s.camera_hfov)
+        if fov == s.view_fov:
+            return  # a camera no wider than the default view: there is nothing to toggle
+        try:
+            self.session = s.rebuilt(view_fov=fov)
+        except ValueError as exc:  # e.g. too narrow a view for this display: keep this one
+            print(f"hud: cannot show a {fov:g}° view: {exc}", file=sys.stderr)
 
     def update(self, dt: float) -> None:
         self.session.advance(min(dt, 0.25))  # a stalled frame must not skip a whole notification

@@ -59,7 +59,8 @@ def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str 
     times = [duration * i / frames for i in range(frames)]
     states = states_at(session, times)
     mid = frames // 2
-    bg = session.background.frame(times[mid], view).copy()
+    fov = session.view_fov or session.camera_hfov
+    bg = session.background.view(times[mid], view, fov).copy()
     panel = plain.panel.render(states[mid], times[mid]).copy()
     session.panel.render(states[mid], times[mid])
 
@@ -80,7 +81,7 @@ def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str 
     # The window's configuration: this CPU's fastest smoothscale.
     use_exact_scaling(False)
     try:
-        results["background"] = _median_ms(lambda i: session.background.frame(times[i], view), frames)
+        results["background"] = _median_ms(lambda i: session.background.view(times[i], view, fov), frames)
         results["panel render"] = _median_ms(lambda i: session.panel.render(states[i], times[i]), frames)
         results["composite"] = _median_ms(lambda i: plain.compositor.compose(bg, panel), frames)
         results["composite+optics"] = _median_ms(with_optics, frames)

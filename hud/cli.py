@@ -73,6 +73,9 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
                    help="size of the composite view (default 1280x720)")
     p.add_argument("--camera-fov", type=float, default=70.0, metavar="DEG",
                    help="horizontal field of view of the background camera (default 70)")
+    p.add_argument("--view-fov", metavar="DEG", help="horizontal field of view the view shows: its central part of "
+                   "the camera's picture, at most --camera-fov; 'camera' shows the whole picture (default 50, or the "
+                   "camera's when narrower)")
     p.add_argument("--optics", type=_stages, default=frozenset(STAGES), metavar="STAGES",
                    help=f"optics stages in the composite: all (default), none, or a comma list of {', '.join(STAGES)}")
 
@@ -148,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--size", type=_size, default=None, metavar="WxH", help="default: the recording's")
     replay.add_argument("--background", metavar="SPEC", help="default: the recording's (e.g. scene instead of the "
                         "camera a window recording was made over)")
+    replay.add_argument("--view-fov", metavar="DEG", help="the view's field of view, at most the recording's camera's, "
+                        "or 'camera' (default: the recording's; the camera's whole picture for recordings made "
+                        "before --view-fov)")
 
     push = sub.add_parser("push", help="send messages to a running hud (--serve) and print the replies",
                           description="Send JSON messages (see hud/push/protocol.schema.json) to the push API "
@@ -243,8 +249,28 @@ def _options(args: argparse.Namespace, fallback_background: str = "scene") -> Op
         raise ValueError(f"--camera-fov must be between 1 and 170 degrees; {args.camera_fov:g} given")
     return Options(scenario=args.scenario, device=args.device, layout=args.layout,
                    background=args.background, view=args.size, camera_hfov=args.camera_fov,
+                   view_fov=view_fov(args.view_fov, args.camera_fov),
                    fallback_background=fallback_background, optics=args.optics,
                    record_events=getattr(args, "record_events", None))
+
+
+def view_fov(text: str | None, camera_fov: float | None) -> float | None:
+    """`--view-fov`: None (the default), the camera's fov for 'camera', else degrees between 1 and 170
+    and at most `camera_fov` (None: the camera's is not known yet, as for a replay's recording)."""
+    if text is None:
+        return None
+    if text.strip().lower() == "camera":
+        return camera_fov
+    try:
+        degrees = float(text)
+    except ValueError:
+        degrees = float("nan")
+    if not 1.0 <= degrees <= 170.0:
+        raise ValueError(f"--view-fov must be a number of degrees between 1 and 170, or 'camera'; {text!r} given")
+    if camera_fov is not None and degrees > camera_fov:
+        raise ValueError(f"--view-fov {degrees:g} is wider than the camera (--camera-fov {camera_fov:g}): the view "
+                         f"is a part of the camera's picture, so it may be 1 to {camera_fov:g} degrees, or 'camera'")
+    return degrees
 
 
 def cmd_shot(args: argparse.Namespace) -> int:
@@ -452,16 +478,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     if (args.at is None) != (args.out is None):
         raise ValueError("replay needs both --at and --out for a screenshot, or neither for the window")
+    fov = _replay_view_fov(args)
     if args.at is None:
         from hud.app import run_session_window
 
-        return run_session_window(Session.replay(args.recording, args.size, args.background))
+        return run_session_window(Session.replay(args.recording, args.size, args.background, view_fov=fov))
     from hud.output import image_format, save_image
 
     image_format(args.out)
     if not (args.at >= 0 and args.at < float("inf")):
         raise ValueError(f"--at must be a time of 0 s or later; {args.at:g} given")
-    session = Session.replay(args.recording, args.size, args.background)
+    session = Session.replay(args.recording, args.size, args.background, view_fov=fov)
     try:
         session.seek(args.at)
         path = save_image(session.render(args.view), args.out)
@@ -469,6 +496,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
         session.close()
     print(f"wrote {path} (replay of {args.recording}, {args.view}, t={args.at:g} s)")
     return EXIT_OK
+
+
+def _replay_view_fov(args: argparse.Namespace) -> float | None:
+    """`replay --view-fov`: checked here, and against the recording's camera by `Session.replay`;
+    'camera' is the recording's camera fov (read from its header, which replay checks again)."""
+    if args.view_fov is not None and args.view_fov.strip().lower() == "camera":
+        from hud.recording import load_recording
+
+        return float(load_recording(args.recording).setup["camera_fov"])
+    return view_fov(args.view_fov, None)
 
 
 def cmd_legibility(args: argparse.Namespace) -> int:

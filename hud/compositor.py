@@ -1,19 +1,30 @@
 """The compositor: places the panel in the wearer's view and adds its light to the scene.
 
 Additive, like a waveguide: black is transparent, light adds to the background and saturates
-at white, and nothing is ever darkened. The panel covers the share of the camera picture that
-the display's field of view covers (rectilinear camera model: sizes scale with tan(fov / 2)).
+at white, and nothing is ever darkened. The view shows the central `view_fov` degrees of the
+camera's picture (`BackgroundSource.view`), and the panel covers the share of the view that the
+display's field of view covers (rectilinear model: sizes scale with tan(fov / 2)).
 """
 
 from __future__ import annotations
 
 import math
 
+from hud.background.base import DEFAULT_CAMERA_HFOV
 from hud.device import Device
 from hud.optics import Effects, add_light
 from hud.pg import pygame
 
-DEFAULT_CAMERA_HFOV = 70.0
+__all__ = ["DEFAULT_CAMERA_HFOV", "DEFAULT_VIEW_FOV", "CameraTooNarrow", "Compositor", "default_view_fov",
+           "panel_rect"]
+
+#: The view's horizontal field of view by default: the angle a laptop screen's window stands for, so
+#: the display is drawn large enough to read (README "Optics"). Why 50°: the default display (30° x
+#: 22.5°, centred 2° below the line of sight) and the Vuzix Z100's (3° below) must fit inside a 16:9
+#: view, whose vertical field at 50° is 29.4° (the Z100's lower edge is at 14.25° of its 14.7° half);
+#: at 50° the 30° display fills 57 % of the view's width and 76 % of its height, and text is drawn at
+#: 1.15 view pixels per panel pixel at 1280x720 (0.77 through the 70° camera's whole picture).
+DEFAULT_VIEW_FOV = 50.0
 #: How much larger than the view the display's image may be, per side. Why a limit: through a narrow
 #: camera a wide display's image grows as tan(display fov / 2) / tan(camera fov / 2): a 30° display
 #: seen by a 1° camera is 39,000 px wide in a 1280 px view, and its buffers would need 18 GB.
@@ -21,13 +32,19 @@ MAX_LAYER_SCALE = 2.0
 
 
 class CameraTooNarrow(ValueError):
-    """The camera's field of view is too narrow for the display's: its image would dwarf the view."""
+    """The view's field of view is too narrow for the display's: its image would dwarf the view."""
 
 
-def panel_rect(view: tuple[int, int], device: Device, camera_hfov: float = DEFAULT_CAMERA_HFOV) -> pygame.Rect:
-    """Where the display's virtual image falls in a view of `view` pixels from a camera of `camera_hfov`."""
+def default_view_fov(camera_hfov: float) -> float:
+    """The view's field of view when none is chosen: DEFAULT_VIEW_FOV, or the camera's when narrower."""
+    return min(DEFAULT_VIEW_FOV, camera_hfov)
+
+
+def panel_rect(view: tuple[int, int], device: Device, hfov: float = DEFAULT_CAMERA_HFOV) -> pygame.Rect:
+    """Where the display's virtual image falls in a view of `view` pixels that shows `hfov` degrees
+    horizontally (the whole camera picture, or the central part of it that `--view-fov` picks)."""
     vw, vh = view
-    focal = (vw / 2) / math.tan(math.radians(camera_hfov) / 2)  # pixels per unit of tan(angle)
+    focal = (vw / 2) / math.tan(math.radians(hfov) / 2)  # pixels per unit of tan(angle)
     w = 2 * focal * math.tan(math.radians(device.fov[0]) / 2)
     h = 2 * focal * math.tan(math.radians(device.fov[1]) / 2)
     cx = vw / 2 + focal * math.tan(math.radians(device.position[0]))
@@ -38,20 +55,21 @@ def panel_rect(view: tuple[int, int], device: Device, camera_hfov: float = DEFAU
 class Compositor:
     """Holds the view's buffers between frames; `compose` is a function of its inputs."""
 
-    def __init__(self, device: Device, view: tuple[int, int], camera_hfov: float = DEFAULT_CAMERA_HFOV,
-                 stages: frozenset[str] = frozenset()) -> None:
+    def __init__(self, device: Device, view: tuple[int, int], hfov: float = DEFAULT_CAMERA_HFOV,
+                 stages: frozenset[str] = frozenset(), *, what: str = "camera") -> None:
+        """`hfov`: the view's horizontal field of view; `what` names it in errors ("camera" when the
+        view is the camera's whole picture, "view" when it is a part of it)."""
         self.view = view
         self.stages = stages
-        self.rect = panel_rect(view, device, camera_hfov)
+        self.rect = panel_rect(view, device, hfov)
         if self.rect.width > MAX_LAYER_SCALE * view[0] or self.rect.height > MAX_LAYER_SCALE * view[1]:
             tan_h, tan_v = (math.tan(math.radians(f) / 2) for f in device.fov)
             half = max(tan_h, tan_v * view[0] / view[1])  # the side that overflows first, as a horizontal tangent
             needed = 2 * math.degrees(math.atan(half / MAX_LAYER_SCALE))
-            raise CameraTooNarrow(f"a {camera_hfov:g}° camera is too narrow for {device.name}'s {device.fov[0]:g}° x "
-                             f"{device.fov[1]:g}° display: its image would be {self.rect.width} x "
-                             f"{self.rect.height} px in a {view[0]} x {view[1]} view; use a camera field of view "
-                             f"of at least {math.ceil(needed)}°")
-        self._inside = pygame.Rect((0, 0), view).contains(self.rect)
+            raise CameraTooNarrow(f"a {hfov:g}° {what} is too narrow for {device.name}'s {device.fov[0]:g}° x "
+                                  f"{device.fov[1]:g}° display: its image would be {self.rect.width} x "
+                                  f"{self.rect.height} px in a {view[0]} x {view[1]} view; use a {what} field of "
+                                  f"view of at least {math.ceil(needed)}°")
         self._scaled = pygame.Surface(self.rect.size, depth=32)
         self._out = pygame.Surface(view, depth=32)
         self.effects = Effects(device, self.rect.size, pixels_per_degree=self.rect.width / device.fov[0])
@@ -73,9 +91,9 @@ class Compositor:
             layer.blit(pygame.transform.smoothscale(panel, self.rect.size), (0, 0))
         self.effects.apply(layer, self.stages)
         glow = self.effects.bloom(layer, self.stages)
-        if "light" in self.stages and self._inside:
-            add_light(out, layer, self.rect.topleft)
-        else:  # display-referred pixels, or a panel partly outside the view: saturating add
+        if "light" in self.stages:
+            add_light(out, layer, self.rect.topleft)  # a panel partly outside the view is cut at its edge
+        else:  # display-referred pixels: saturating add
             out.blit(layer, self.rect, special_flags=pygame.BLEND_RGB_ADD)
         if glow is not None:
             out.blit(glow, self.rect, special_flags=pygame.BLEND_RGB_ADD)

@@ -95,12 +95,17 @@ def light_palette(base: list[tuple[int, int, int]], g: float) -> list[tuple[int,
 
 
 def add_light(out: pygame.Surface, layer: pygame.Surface, at: tuple[int, int]) -> None:
-    """Add `layer`'s light to `out` at `at` in linear light. Only lit pixels are touched."""
+    """Add `layer`'s light to `out` at `at` in linear light. Only lit pixels are touched, and only
+    the part of the layer inside `out` (a display partly outside a narrow view is cut at its edge)."""
     w, h = layer.get_size()
     x0, y0 = at
-    if x0 < 0 or y0 < 0 or x0 + w > out.get_width() or y0 + h > out.get_height():
-        raise ValueError("the HUD layer must lie inside the view")
-    hud = np.frombuffer(cast(Any, layer.get_buffer()), np.uint32).reshape(h, layer.get_pitch() // 4)[:, :w]
+    left, top = max(0, -x0), max(0, -y0)  # the layer's part inside the view
+    right, bottom = min(w, out.get_width() - x0), min(h, out.get_height() - y0)
+    if left >= right or top >= bottom:
+        return
+    hud = np.frombuffer(cast(Any, layer.get_buffer()), np.uint32).reshape(h, layer.get_pitch() // 4)
+    hud = hud[top:bottom, left:right]
+    x0, y0 = x0 + left, y0 + top
     lit_y, lit_x = np.nonzero(hud & 0x00FFFFFF)
     if lit_y.size == 0:
         return

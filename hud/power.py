@@ -50,9 +50,7 @@ def estimate(device: Device, level: float, display_nits: float) -> tuple[float, 
 
 
 def sample(session: Session) -> Sample:
-    background = session.render_background()
-    nits = optics.display_nits(session.device, optics.ambient_nits(background, session.background.exposure_nits),
-                               session.optics)
+    nits = session.light(session.render_background())[1]  # metered on the camera's whole picture
     grey = session.panel.render_grey(session.state, session.now)
     level = apl(grey, session.panel.levels if session.panel.quantise else 256)
     display_mw, total, hours = estimate(session.device, level, nits)

@@ -1,7 +1,7 @@
 """Record and replay: every event (scripted, pushed, typed, gesture) with its clock time, as JSON Lines.
 
 The first line says how the session was set up (scenario, device, layout, background, view,
-camera, optics); every other line is one event, in the scenario timeline's own form:
+camera, the view's field of view, optics); every other line is one event, in the scenario timeline's own form:
 `{"at": 12.5, "event": "notify", "app": "Chat", "title": "Hi"}`. Replaying applies exactly these
 events at exactly these times, so a replayed run's screenshots are identical to the original's.
 
@@ -45,7 +45,10 @@ MAX_PROBLEMS = 20
 MAX_NESTING = 8
 
 _VIEW_LIMITS = ((16, 7680), (16, 4320))  # as `--size`
-_HEADER_FIELDS = ("format", "scenario", "device", "layout", "background", "view", "camera_fov", "optics")
+_HEADER_FIELDS = ("format", "scenario", "device", "layout", "background", "view", "camera_fov", "view_fov", "optics")
+#: Header fields a recording may lack: `view_fov` came later; without it the view is the camera's
+#: whole picture, as it was then, so old recordings replay to the same pixels.
+_OPTIONAL_FIELDS = ("view_fov",)
 _TAG = "tag:yaml.org,2002:"
 
 
@@ -277,7 +280,7 @@ def _header(values: dict[str, Any], columns: dict[str, tuple[int, int]], display
         if key not in _HEADER_FIELDS:
             bad(key, f"unknown field {key!r} in the header (expected: {', '.join(_HEADER_FIELDS)})")
     for key in _HEADER_FIELDS:
-        if key not in values:
+        if key not in values and key not in _OPTIONAL_FIELDS:
             found.append(Problem(display, 1, 1, f"incomplete recording header: missing {key!r}"))
     for key in ("scenario", "device", "layout", "background"):
         value = values.get(key)
@@ -299,6 +302,16 @@ def _header(values: dict[str, Any], columns: dict[str, tuple[int, int]], display
     if "camera_fov" in values and not (isinstance(fov, int | float) and not isinstance(fov, bool)
                                        and 1.0 <= fov <= 170.0):
         bad("camera_fov", f"'camera_fov' must be a number of degrees between 1 and 170, got {json.dumps(fov)[:60]}")
+    view_fov = values.get("view_fov")
+    if "view_fov" in values:
+        degrees = float(view_fov) if isinstance(view_fov, int | float) and not isinstance(view_fov, bool) else None
+        camera = float(fov) if isinstance(fov, int | float) and not isinstance(fov, bool) else None
+        if degrees is None or not 1.0 <= degrees <= 170.0:
+            bad("view_fov", f"'view_fov' must be a number of degrees between 1 and 170, got "
+                            f"{json.dumps(view_fov)[:60]}")
+        elif camera is not None and degrees > camera:
+            bad("view_fov", f"'view_fov' ({degrees:g}) must be at most 'camera_fov' ({camera:g}): the view is a "
+                            f"part of the camera's picture")
     optics = values.get("optics")
     if "optics" in values and not (isinstance(optics, list) and len(optics) <= len(STAGES)
                                    and all(isinstance(s, str) and s in STAGES for s in optics)):

@@ -16,9 +16,10 @@ from pathlib import Path
 from hud import events as ev
 from hud import optics, paths
 from hud.background import BackgroundSource, open_background
+from hud.background.base import meter_size
 from hud.clock import VirtualClock
 from hud.codes.watcher import CodeWatcher
-from hud.compositor import DEFAULT_CAMERA_HFOV, CameraTooNarrow, Compositor
+from hud.compositor import DEFAULT_CAMERA_HFOV, CameraTooNarrow, Compositor, default_view_fov
 from hud.device import DEFAULT_DEVICE, Device, load_device
 from hud.layout import Layout, load_layout
 from hud.model.status import StatusState
@@ -138,6 +139,9 @@ class Options:
     background: str | None = None
     view: tuple[int, int] = DEFAULT_VIEW
     camera_hfov: float = DEFAULT_CAMERA_HFOV
+    #: The view's horizontal field of view: the central part of the camera's picture the composite
+    #: shows (None: DEFAULT_VIEW_FOV, or the camera's when that is narrower).
+    view_fov: float | None = None
     fallback_background: str = "scene"  # used when neither the options nor the scenario choose
     optics: frozenset[str] = frozenset(STAGES)
     record_events: str | Path | None = None  # write every event to this JSON Lines file
@@ -153,6 +157,8 @@ class Session:
     view: tuple[int, int] = DEFAULT_VIEW
     camera_hfov: float = DEFAULT_CAMERA_HFOV
     optics: frozenset[str] = frozenset(STAGES)
+    #: The view's horizontal field of view, at most the camera's (None: `default_view_fov`).
+    view_fov: float | None = None
     clock: VirtualClock = field(default_factory=VirtualClock)
     log: EventLog = field(default_factory=EventLog)
     recorder: Recorder | None = None
@@ -164,9 +170,15 @@ class Session:
     codes: CodeWatcher | None = None
 
     def __post_init__(self) -> None:
+        if self.view_fov is None:
+            self.view_fov = default_view_fov(self.camera_hfov)
+        if not 0 < self.view_fov <= self.camera_hfov:
+            raise ValueError(f"the view's field of view must be above 0° and at most the camera's "
+                             f"({self.camera_hfov:g}°); {self.view_fov:g}° given")
+        self.background.camera_hfov = self.camera_hfov  # what its frames picture: view() crops against it
         self.panel = PanelRenderer(self.layout, self.device)
         self.panel.quantise = "quantise" in self.optics
-        self.compositor = Compositor(self.device, self.view, self.camera_hfov, self.optics)
+        self.compositor = self._compositor(self.device)
         self._light: tuple[float, list[tuple[int, int, int]]] | None = None
         self._eyes: pygame.Surface | None = None
         self.restart()
@@ -179,26 +191,30 @@ class Session:
         spec = options.background or scenario.background or options.fallback_background
         background = open_background(spec)
         session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics,
+                      options.view_fov,
                       codes=CodeWatcher() if options.codes else None)
         if options.record_events:
             # Bundled files are stored relative to the bundle, so the recording replays on another machine.
             setup = {"scenario": paths.portable(scenario.path) if scenario.path else None, "device": device.name,
                      "layout": paths.portable(layout.path),
                      "background": spec, "view": list(options.view), "camera_fov": options.camera_hfov,
-                     "optics": sorted(options.optics)}
+                     "view_fov": session.view_fov, "optics": sorted(options.optics)}
             session.recorder = Recorder(options.record_events, setup)
             session.restart()  # records the run from t = 0
         return session
 
     @classmethod
     def replay(cls, path: str | Path, view: tuple[int, int] | None = None, background: str | None = None,
-               open_source: Callable[[str], BackgroundSource] = open_background) -> Session:
+               open_source: Callable[[str], BackgroundSource] = open_background,
+               view_fov: float | None = None) -> Session:
         """A session that plays a recording's events instead of its scenario's timeline.
 
         Every problem with the recording, including a device or background its header names that
         cannot be opened here, is a RecordingError at `file:1:col`; a broken scenario or layout file
-        it names is a ConfigError in that file. `background` overrides the recorded one;
-        `open_source` opens the spec (the fuzzer reuses one street scene across thousands of cases).
+        it names is a ConfigError in that file. `background` overrides the recorded one, `view_fov`
+        the recorded view's field of view (a recording made before `view_fov` existed showed the
+        camera's whole picture, and replays so); `open_source` opens the spec (the fuzzer reuses one
+        street scene across thousands of cases).
         """
         from hud.background import BackgroundError
 
@@ -220,13 +236,21 @@ class Session:
             source = open_source(spec)
         except (BackgroundError, ValueError, OSError) as exc:
             raise refused("background", exc) from None
+        camera_fov = float(setup["camera_fov"])
+        if view_fov is not None and view_fov > camera_fov:
+            source.stop()
+            raise ValueError(f"--view-fov {view_fov:g} is wider than the recording's camera ({camera_fov:g}°): "
+                             f"the view is a part of the camera's picture, so at most {camera_fov:g} is allowed")
+        fov = view_fov if view_fov is not None else float(setup.get("view_fov", camera_fov))
         try:
             session = cls(scenario, device, layout, source, view or (setup["view"][0], setup["view"][1]),
-                          float(setup["camera_fov"]), frozenset(setup["optics"]))
+                          camera_fov, frozenset(setup["optics"]), fov)
         except BaseException as exc:
             source.stop()  # a camera's reader thread must not outlive a replay that never started
             if isinstance(exc, CameraTooNarrow):
-                raise refused("camera_fov", exc) from None
+                if view_fov is not None:  # the option's fault, not the recording's
+                    raise ValueError(str(exc)) from None
+                raise refused("view_fov" if "view_fov" in setup else "camera_fov", exc) from None
             raise
         last = recording.events[-1].at if recording.events else 0.0
         session.scenario = replace(session.scenario, timeline=recording.events,
@@ -309,7 +333,7 @@ class Session:
             device, layout = self.device, layout or load_layout(event.path)
         panel = PanelRenderer(layout, device)
         panel.quantise = "quantise" in self.optics
-        compositor = Compositor(device, self.view, self.camera_hfov, self.optics)
+        compositor = self._compositor(device)
         self.device, self.layout, self.panel, self.compositor = device, layout, panel, compositor
         self._light = None
 
@@ -360,13 +384,32 @@ class Session:
     def render_panel(self) -> pygame.Surface:
         return self.panel.render(self.state, self.now)
 
+    def _compositor(self, device: Device) -> Compositor:
+        assert self.view_fov is not None
+        return Compositor(device, self.view, self.view_fov, self.optics,
+                          what="view" if self.view_fov < self.camera_hfov else "camera")
+
     def render_background(self) -> pygame.Surface:
-        return self.background.frame(self.now, self.view)
+        """The world in the view: the central `view_fov` degrees of the camera's picture."""
+        assert self.view_fov is not None
+        return self.background.view(self.now, self.view, self.view_fov)
+
+    def metered(self, background: pygame.Surface) -> pygame.Surface:
+        """What the display's auto-brightness meters in a frame whose view is `background`: the
+        camera's whole picture, as a thumbnail when the view is only a part of it.
+
+        Why not the view: the display's light sensor sees the world, not the viewer's window; so
+        the display's brightness, the HUD's gain and `legibility` do not change with `--view-fov`.
+        """
+        assert self.view_fov is not None
+        if self.view_fov >= self.camera_hfov:
+            return background  # the view is the whole picture (as before view_fov: the same pixels)
+        return self.background.frame(self.now, meter_size(self.view))
 
     def light(self, background: pygame.Surface) -> tuple[float, float, float]:
         """(scene luminance, display luminance, HUD gain in picture units) for this frame."""
         exposure = self.background.exposure_nits
-        ambient = optics.ambient_nits(background, exposure)
+        ambient = optics.ambient_nits(self.metered(background), exposure)
         display = optics.display_nits(self.device, ambient, self.optics)
         return ambient, display, optics.gain(display, exposure, self.device.optics.transmission)
 
@@ -381,15 +424,18 @@ class Session:
             panel = self.panel.relit(self._light[1])
         return self.compositor.compose(background, panel)
 
-    def rebuilt(self, device: Device | None = None, optics_stages: frozenset[str] | None = None) -> Session:
-        """The same moment on another device or with other optics: the event log is replayed.
+    def rebuilt(self, device: Device | None = None, optics_stages: frozenset[str] | None = None,
+                view_fov: float | None = None) -> Session:
+        """The same moment on another device, with other optics or another view field of view: the
+        event log is replayed.
 
         The layout follows the device unless the scenario chose one.
         """
         device = device or self.device
         layout = self.layout if device is self.device or self.scenario.layout else load_layout(device.layout)
         other = Session(self.scenario, device, layout, self.background, self.view, self.camera_hfov,
-                        self.optics if optics_stages is None else optics_stages, origin=self.origin)
+                        self.optics if optics_stages is None else optics_stages,
+                        self.view_fov if view_fov is None else view_fov, origin=self.origin)
         other.log = self.log.copy()
         other.state = other.log.state()
         other._next = self._next
@@ -430,7 +476,7 @@ class Session:
         scenario = replace(self.scenario, timeline=tuple(self.log))
         origin = (self.log.base_at, self.log.base) if self.log.folded or self.origin else None
         return Session(scenario, self.device, self.layout, self.background, self.view, self.camera_hfov, self.optics,
-                       origin=origin)
+                       self.view_fov, origin=origin)
 
     def close(self) -> None:
         self.background.stop()

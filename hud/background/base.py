@@ -7,6 +7,7 @@ image or the built-in street scene. Modelled on pygame-ce's `camera.AbstractCame
 
 from __future__ import annotations
 
+import math
 import operator
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -16,7 +17,8 @@ from typing import Generic, TypeVar
 from hud.pg import pygame
 
 __all__ = [
-    "FRAME_DEPTH", "BackgroundError", "BackgroundSource", "SizeCache", "blank_frame", "check_size", "scale_to_cover",
+    "DEFAULT_CAMERA_HFOV", "FRAME_DEPTH", "MAX_VIEW_RENDER", "METER_WIDTH", "BackgroundError", "BackgroundSource",
+    "SizeCache", "blank_frame", "check_size", "meter_size", "scale_to_cover", "view_crop",
 ]
 
 Size = tuple[int, int]
@@ -27,6 +29,17 @@ T = TypeVar("T")
 #: buffer made this way, which for a frame of the same layout is a straight copy (about 3x faster
 #: than converting a 24-bit frame), and SDL's blits and smoothscale are faster on 32-bit surfaces.
 FRAME_DEPTH = 32
+
+#: The horizontal field of view a source's `frame()` pictures unless told otherwise (`--camera-fov`).
+DEFAULT_CAMERA_HFOV = 70.0
+#: How much larger than the view, per side, `BackgroundSource.view` renders the camera picture it
+#: crops. Why a bound: the view runs every frame and a frame's cost grows with its pixels; 2x per
+#: side (4x the pixels) covers views down to about half the camera's tangent (the default 50° of a
+#: 70° camera needs 1.5x) without upscaling; narrower views are upscaled from a 2x render.
+MAX_VIEW_RENDER = 2.0
+#: The width of the thumbnail of the camera's whole picture that the display's auto-brightness
+#: meters when the view shows only part of it (`meter_size`; 64 x 36 for a 16:9 view).
+METER_WIDTH = 64
 
 
 class BackgroundError(Exception):
@@ -41,6 +54,11 @@ class BackgroundSource(ABC):
     source (that is what keeps a frame cheap), so callers must treat it as read-only: blit it or
     copy it, never draw on it, and do not keep it across calls expecting it to stay the same.
     """
+
+    #: The horizontal field of view (degrees) that `frame()` pictures: the camera's. The session sets
+    #: it from `--camera-fov`; `view()` crops against it.
+    camera_hfov: float = DEFAULT_CAMERA_HFOV
+    _view_out: SizeCache[pygame.Surface] | None = None  # view()'s output buffers, per size
 
     @property
     @abstractmethod
@@ -66,6 +84,49 @@ class BackgroundSource(ABC):
     def frame(self, t: float, size: Size) -> pygame.Surface:
         """The background at clock time `t` (seconds), as a read-only 32-bit RGB Surface of `size`."""
 
+    @property
+    def native_size(self) -> Size | None:
+        """The pixels the source really has (a photo's, a video's, a camera's), or None when it can
+        draw at any size (the street scene). `view()` never renders a source larger than this."""
+        return None
+
+    def view(self, t: float, size: Size, hfov: float) -> pygame.Surface:
+        """The central `hfov` degrees (horizontal) of the camera picture, scaled to `size`; read-only
+        and reused like `frame()`'s.
+
+        The default crops `frame(t, larger)` for a rectilinear camera: the view covers
+        tan(hfov / 2) / tan(camera_hfov / 2) of the picture's width (and the same share of its
+        height: square pixels). It renders the picture large enough that the crop is `size` pixels
+        and is copied, not resampled (`view_crop`), at most MAX_VIEW_RENDER times `size` per side
+        and never beyond `native_size`; past those bounds the crop is scaled up. At the camera's own
+        field of view it is `frame(t, size)` itself. A source that can draw at `hfov` directly (the
+        street scene) overrides this; it must still give `frame(t, size)` when `hfov` is the camera's.
+        """
+        size = check_size(size)
+        if not 0 < hfov <= self.camera_hfov:
+            raise BackgroundError(f"a view of {hfov:g}° cannot be cut from a {self.camera_hfov:g}° camera picture: "
+                                  f"the view's field of view must be above 0 and at most the camera's")
+        render, crop = view_crop(size, hfov, self.camera_hfov, self.native_size)
+        if crop.size == size and render == size:
+            return self.frame(t, size)
+        picture = self.frame(t, render).subsurface(crop)
+        buffers = self._view_buffers()
+        out = buffers.get(size)
+        if out is None:
+            out = buffers.put(size, blank_frame(size))
+        if crop.size == size:
+            out.blit(picture, (0, 0))
+        elif _same_layout(picture, out):
+            pygame.transform.smoothscale(picture, size, out)
+        else:
+            out.blit(pygame.transform.smoothscale(_to_24(picture), size), (0, 0))
+        return out
+
+    def _view_buffers(self) -> SizeCache[pygame.Surface]:
+        if self._view_out is None:  # made on first use: sources need not call a base __init__
+            self._view_out = SizeCache()
+        return self._view_out
+
     def __enter__(self) -> BackgroundSource:
         self.start()
         return self
@@ -88,6 +149,38 @@ def check_size(size: Size) -> Size:
     if width < 1 or height < 1:
         raise BackgroundError(f"frame size must be two positive integers; {size!r} given")
     return width, height
+
+
+def meter_size(view: Size) -> Size:
+    """The light meter's thumbnail for a view of `view` pixels: METER_WIDTH wide, the view's aspect."""
+    return METER_WIDTH, max(1, round(METER_WIDTH * view[1] / view[0]))
+
+
+def view_crop(size: Size, hfov: float, camera_hfov: float, native: Size | None = None,
+              max_render: float = MAX_VIEW_RENDER) -> tuple[Size, pygame.Rect]:
+    """Where `BackgroundSource.view` cuts a `size` view of `hfov` degrees from a `camera_hfov` picture:
+    the size to render the picture at, and the centred rectangle to take from it.
+
+    The share of the picture's width the view covers is k = tan(hfov / 2) / tan(camera_hfov / 2)
+    (a rectilinear camera; pixels are square, so the height's share is the same). Ideally the
+    picture is rendered at `size / k`, so the crop is exactly `size` and copied untouched; that
+    render is bounded by `max_render` x `size` (cost) and by `native` (a source's own pixels: more
+    would only be upscaled twice), and never below `size`. Sizes are rounded so the crop sits
+    exactly in the middle (the picture and the crop differ by an even number of pixels), which
+    moves the view's edge by under half a picture pixel.
+    """
+    w, h = size
+    k = math.tan(math.radians(hfov) / 2) / math.tan(math.radians(camera_hfov) / 2)
+    scale = min(1 / k, max_render)
+    if native is not None:
+        scale = min(scale, max(1.0, min(native[0] / w, native[1] / h)))
+    if scale * k >= 1 - 1e-9:  # the crop is `size` pixels: render at size / k
+        render = (w + 2 * round((w / k - w) / 2), h + 2 * round((h / k - h) / 2))
+        crop = (w, h)
+    else:  # bounded: render what the bounds allow and scale the crop up
+        render = (max(w, round(w * scale)), max(h, round(h * scale)))
+        crop = tuple(max(1, n - 2 * round((n - n * k) / 2)) for n in render)  # type: ignore[assignment]
+    return render, pygame.Rect((render[0] - crop[0]) // 2, (render[1] - crop[1]) // 2, crop[0], crop[1])
 
 
 def blank_frame(size: Size, colour: tuple[int, int, int] = (0, 0, 0)) -> pygame.Surface:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from hud import paths
-from hud.background.base import BackgroundError, BackgroundSource, blank_frame, check_size, scale_to_cover
+from hud.background.base import METER_WIDTH, BackgroundError, BackgroundSource, blank_frame, check_size, scale_to_cover
 from hud.pg import pygame
 from hud.text import FontSet, TextRenderer
 
@@ -153,6 +153,7 @@ class CameraBackground(BackgroundSource):
         self._scaled: tuple[int, Size, pygame.Surface] | None = None
         self._marked: tuple[int, Size, pygame.Surface] | None = None
         self._blank: pygame.Surface | None = None
+        self._clean = False  # set by view(): frame() then leaves the marker off (view() draws it)
         self._started_at = 0.0
         self._opened_at = 0.0
         self._last_image_at: float | None = None
@@ -348,6 +349,23 @@ class CameraBackground(BackgroundSource):
         self._first.set()
 
     # -- the frame loop's side ---------------------------------------------------------------------
+    @property
+    def native_size(self) -> Size | None:
+        """The latest image's size (a view is never rendered larger: it would only be upscaled)."""
+        with self._lock:
+            latest = self._latest
+        return None if latest is None else latest.get_size()
+
+    def view(self, t: float, size: Size, hfov: float) -> pygame.Surface:
+        """The base class's crop of the clean picture, with the "camera lost" band drawn on the view
+        itself: cropping the marked frame would cut away the band across its top."""
+        self._clean = True
+        try:
+            base = super().view(t, size, hfov)
+        finally:
+            self._clean = False
+        return base if self.status == "live" else _draw_marker(base)
+
     def frame(self, t: float, size: tuple[int, int]) -> pygame.Surface:
         """The latest image covering `size`, with the marker band while the camera is lost.
 
@@ -356,7 +374,8 @@ class CameraBackground(BackgroundSource):
         size = check_size(size)
         if not self._running:
             raise BackgroundError(f"{self.label} is not started; call start() before frame()")
-        self._want = size
+        if size[0] > METER_WIDTH:  # the light meter's thumbnail is scaled on demand; the picture ahead
+            self._want = size
         if self._thread is None:
             self._step()
         with self._lock:
@@ -372,7 +391,7 @@ class CameraBackground(BackgroundSource):
             with self._lock:
                 if self._serial == serial:
                     self._scaled = (serial, size, base)
-        if self.status == "live":
+        if self._clean or self.status == "live":
             return base
         if self._marked is None or self._marked[:2] != (serial, size):
             self._marked = (serial, size, _draw_marker(base))

@@ -67,6 +67,10 @@ class ImageBackground(BackgroundSource):
         """The size of the upright source image in pixels."""
         return self._image.size
 
+    @property
+    def native_size(self) -> tuple[int, int]:
+        return self._image.size
+
     def frame(self, t: float, size: tuple[int, int]) -> pygame.Surface:
         size = check_size(size)
         cached = self._frames.get(size)

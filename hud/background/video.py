@@ -139,6 +139,10 @@ class VideoBackground(BackgroundSource):
         self._container = self._stream = self._frames = None
         self._last = None
 
+    @property
+    def native_size(self) -> tuple[int, int]:
+        return self.size
+
     def index_at(self, t: float) -> int:
         """The frame shown at clock time `t`: floor(t * fps), looping over the video."""
         return math.floor(t * self.fps + _EPSILON) % self.frame_count
