@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from hud.app import DemoWindow
+from hud.app import KEYS, DemoWindow
 from hud.device import load_device
 from hud.output import load_png
 from hud.pg import pygame
@@ -189,3 +189,15 @@ def test_k_records_the_stretch_as_a_gif(demo, tmp_path) -> None:
     (gif,) = (tmp_path / "rec").glob("hud-*.gif")
     with Image.open(gif) as image:
         assert image.n_frames == 12 and image.size == (320, 180)
+
+
+def test_z_toggles_between_the_view_and_the_cameras_whole_picture(demo) -> None:
+    demo.session.seek(16)
+    assert demo.session.view_fov == 50.0
+    narrow = demo.session.compositor.rect
+    press(demo, pygame.K_z)
+    assert demo.session.view_fov == 70.0 and demo.session.now == 16
+    assert demo.session.compositor.rect.width < narrow.width  # the display is smaller in the camera's picture
+    press(demo, pygame.K_z)
+    assert demo.session.view_fov == 50.0 and demo.session.compositor.rect == narrow
+    assert ("Z", "view: the screen's field of view / the camera's whole picture") in KEYS

@@ -203,3 +203,34 @@ def test_shot_past_the_scenarios_end_warns_and_still_writes(tmp_path, capsys) ->
     assert out.is_file()
     assert main(["shot", "--at", "59", "--size", "320x180", "--out", str(out)]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--view-fov", "80"], "hud: --view-fov 80 is wider than the camera (--camera-fov 70): the view is a part of the "
+                           "camera's picture, so it may be 1 to 70 degrees, or 'camera'"),
+    (["--view-fov", "wide"], "hud: --view-fov must be a number of degrees between 1 and 170, or 'camera'; 'wide' "
+                             "given"),
+    (["--view-fov", "0.5"], "--view-fov must be a number of degrees between 1 and 170, or 'camera'; '0.5' given"),
+    (["--view-fov", "60", "--camera-fov", "50"], "--view-fov 60 is wider than the camera (--camera-fov 50)"),
+    (["--view-fov", "5"], "a 5° view is too narrow for generic's 30° x 22.5° display"),
+])
+def test_view_fov_is_checked_with_what_was_given_and_what_is_allowed(tmp_path, capsys, argv: list[str],
+                                                                     message: str) -> None:
+    assert main(["shot", "--at", "1", "--size", "320x180", "--out", str(tmp_path / "x.png"), *argv]) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_view_fov_camera_shows_the_whole_picture_and_a_narrower_camera_narrows_the_default(tmp_path, capsys) -> None:
+    from hud.cli import _options, build_parser
+
+    def options(*argv: str):
+        return _options(build_parser().parse_args(["shot", "--at", "1", "--out", "x.png", *argv]))
+
+    assert options().view_fov is None  # the session's default: 50°, or the camera's when narrower
+    assert options("--view-fov", "camera").view_fov == 70.0
+    assert options("--view-fov", "camera", "--camera-fov", "90").view_fov == 90.0
+    assert options("--view-fov", "40").view_fov == 40.0
+    for command in ("legibility", "power", "record"):
+        assert "--view-fov" in build_parser()._subparsers._group_actions[0].choices[command].format_help()
+    assert main(["shot", "--at", "1", "--size", "320x180", "--camera-fov", "40", "--out", str(tmp_path / "n.png")]) == 0

@@ -166,5 +166,5 @@ def test_a_panel_partly_outside_a_narrow_view_adds_its_light_in_linear_light_up_
 
 
 def test_too_narrow_a_view_names_the_view() -> None:
-    with pytest.raises(CameraTooNarrow, match="a 5° view is too narrow .* use a view field of view of at least"):
+    with pytest.raises(CameraTooNarrow, match=r"a 5° view is too narrow .* use a view field of view of at least"):
         Compositor(load_device("generic"), (1280, 720), 5.0, what="view")

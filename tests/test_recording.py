@@ -211,3 +211,48 @@ def test_mentra_cards_clears_and_buttons_round_trip(tmp_path) -> None:
         session.push(event)
     session.close()
     assert [t.event for t in load_recording(path).events] == pushed
+
+
+def test_a_recording_without_view_fov_replays_at_the_cameras_fov_and_one_with_it_at_its_own(tmp_path) -> None:
+    """Recordings made before view_fov showed the camera's whole picture: they replay so, pixel for pixel."""
+    old = tmp_path / "old.jsonl"
+    old.write_text(HEADER + '{"at": 1, "event": "notify", "app": "A", "title": "Hello"}\n')
+    session = Session.replay(old)
+    assert session.view_fov == session.camera_hfov == 70.0
+    session.seek(2.0)
+    plain = Session.open(Options(scenario="empty.yaml", background="scene", view=(320, 180),
+                                 optics=frozenset({"light"}), view_fov=70.0))
+    plain.seek(1.0)
+    plain.push(ev.Notify(app="A", title="Hello"))
+    plain.seek(2.0)
+    assert pixels(session.render_composite()) == pixels(plain.render_composite())
+    session.close()
+    plain.close()
+    new = tmp_path / "new.jsonl"
+    Session.open(Options(scenario="empty.yaml", background="scene", view=(320, 180), record_events=new)).close()
+    assert json.loads(new.read_text().splitlines()[0])["view_fov"] == 50.0
+    assert Session.replay(new).view_fov == 50.0
+    assert Session.replay(new, view_fov=60.0).view_fov == 60.0
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ('"view_fov": 80', "bad.jsonl:1:202: 'view_fov' (80) must be at most 'camera_fov' (70): the view is a part of "
+                       "the camera's picture"),
+    ('"view_fov": "camera"', "bad.jsonl:1:202: 'view_fov' must be a number of degrees between 1 and 170, got "
+                             "\"camera\""),
+    ('"view_fov": 0', "'view_fov' must be a number of degrees between 1 and 170, got 0"),
+])
+def test_a_bad_view_fov_in_the_header_is_located(tmp_path, capsys, field: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(HEADER.replace('"camera_fov": 70', '"camera_fov": 70, ' + field))
+    assert main(["replay", str(path), "--at", "1", "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_replay_view_fov_option_is_checked_against_the_recordings_camera(tmp_path, capsys) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(HEADER)
+    assert main(["replay", str(path), "--at", "1", "--out", str(tmp_path / "x.png"), "--view-fov", "90"]) == 1
+    assert "--view-fov 90 is wider than the recording's camera (70°)" in capsys.readouterr().err
+    assert main(["replay", str(path), "--at", "1", "--out", str(tmp_path / "x.png"), "--view-fov", "camera"]) == 0

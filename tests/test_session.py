@@ -112,3 +112,22 @@ def test_folded_log_replays_the_recent_stretch_exactly(session) -> None:
 def test_rebuilt_does_not_apply_the_first_moment_twice(session) -> None:
     session.push(ev.Notify(app="A", title="one"))
     assert session.rebuilt().state == session.state
+
+
+def test_the_view_fov_sets_the_panels_share_but_not_the_displays_brightness() -> None:
+    from hud.compositor import panel_rect
+
+    wide = Session.open(Options(background="scene", view=(320, 180), view_fov=70.0))
+    narrow = Session.open(Options(background="scene", view=(320, 180)))
+    assert narrow.view_fov == 50.0 and narrow.compositor.rect == panel_rect((320, 180), narrow.device, 50.0)
+    assert wide.compositor.rect == panel_rect((320, 180), wide.device, 70.0)
+    for s in (wide, narrow):
+        s.seek(16.0)
+    # The display's auto-brightness meters the camera's whole picture, whatever part the view shows.
+    display = narrow.light(narrow.render_background())[1]
+    assert display == pytest.approx(wide.light(wide.render_background())[1], rel=0.05)
+    with pytest.raises(ValueError, match=r"at most the camera's \(70°\); 80° given"):
+        Session(wide.scenario, wide.device, wide.layout, wide.background, (320, 180), 70.0, view_fov=80.0)
+    assert narrow.rebuilt(view_fov=70.0).compositor.rect == wide.compositor.rect
+    wide.close()
+    narrow.close()
