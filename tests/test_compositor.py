@@ -128,6 +128,9 @@ def test_view_render_is_bounded_and_never_beyond_the_native_pixels() -> None:
     view = camera.view(0.0, (1280, 720), 50.0)
     assert camera.asked[-1] == (1280, 720)
     assert angle_at(view, 0) in (-25, -24) and angle_at(view, 1279) in (24, 25) and angle_at(view, 640) in (0, 1)
+    photo = Ruler(native=(1920, 1080))  # needs 1922x1082: 0.1 % past its pixels, so the crop is copied, not resampled
+    photo.view(0.0, (1280, 720), 50.0)
+    assert photo.asked[-1] == (1922, 1082)
 
 
 def test_view_wider_than_the_camera_is_refused() -> None:

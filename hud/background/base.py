@@ -17,8 +17,8 @@ from typing import Generic, TypeVar
 from hud.pg import pygame
 
 __all__ = [
-    "DEFAULT_CAMERA_HFOV", "FRAME_DEPTH", "MAX_VIEW_RENDER", "METER_WIDTH", "BackgroundError", "BackgroundSource",
-    "SizeCache", "blank_frame", "check_size", "meter_size", "scale_to_cover", "view_crop",
+    "DEFAULT_CAMERA_HFOV", "FRAME_DEPTH", "MAX_VIEW_RENDER", "METER_WIDTH", "NATIVE_SLACK", "BackgroundError",
+    "BackgroundSource", "SizeCache", "blank_frame", "check_size", "meter_size", "scale_to_cover", "view_crop",
 ]
 
 Size = tuple[int, int]
@@ -37,6 +37,10 @@ DEFAULT_CAMERA_HFOV = 70.0
 #: side (4x the pixels) covers views down to about half the camera's tangent (the default 50° of a
 #: 70° camera needs 1.5x) without upscaling; narrower views are upscaled from a 2x render.
 MAX_VIEW_RENDER = 2.0
+#: How far past a source's own pixels `view_crop` may render it, so that a crop that is almost
+#: exactly the view (a 1920x1080 photo seen at 50° of 70° in a 1280x720 view needs 1922x1082) is
+#: copied rather than resampled every frame.
+NATIVE_SLACK = 0.02
 #: The width of the thumbnail of the camera's whole picture that the display's auto-brightness
 #: meters when the view shows only part of it (`meter_size`; 64 x 36 for a 16:9 view).
 METER_WIDTH = 64
@@ -98,9 +102,11 @@ class BackgroundSource(ABC):
         tan(hfov / 2) / tan(camera_hfov / 2) of the picture's width (and the same share of its
         height: square pixels). It renders the picture large enough that the crop is `size` pixels
         and is copied, not resampled (`view_crop`), at most MAX_VIEW_RENDER times `size` per side
-        and never beyond `native_size`; past those bounds the crop is scaled up. At the camera's own
-        field of view it is `frame(t, size)` itself. A source that can draw at `hfov` directly (the
-        street scene) overrides this; it must still give `frame(t, size)` when `hfov` is the camera's.
+        and not beyond `native_size` (but for NATIVE_SLACK); past those bounds the crop is scaled
+        up. At the camera's own field of view it is `frame(t, size)` itself. A source that can draw
+        at `hfov` directly (the street scene) overrides this; its result must still be this centre
+        crop (the compositor places the display against the view's centre), and `frame(t, size)`
+        when `hfov` is the camera's.
         """
         size = check_size(size)
         if not 0 < hfov <= self.camera_hfov:
@@ -164,16 +170,16 @@ def view_crop(size: Size, hfov: float, camera_hfov: float, native: Size | None =
     The share of the picture's width the view covers is k = tan(hfov / 2) / tan(camera_hfov / 2)
     (a rectilinear camera; pixels are square, so the height's share is the same). Ideally the
     picture is rendered at `size / k`, so the crop is exactly `size` and copied untouched; that
-    render is bounded by `max_render` x `size` (cost) and by `native` (a source's own pixels: more
-    would only be upscaled twice), and never below `size`. Sizes are rounded so the crop sits
+    render is bounded by `max_render` x `size` (cost) and by `native` (a source's own pixels, give or
+    take NATIVE_SLACK: more would only be upscaled twice), and never below `size`. Sizes are rounded so the crop sits
     exactly in the middle (the picture and the crop differ by an even number of pixels), which
     moves the view's edge by under half a picture pixel.
     """
     w, h = size
     k = math.tan(math.radians(hfov) / 2) / math.tan(math.radians(camera_hfov) / 2)
     scale = min(1 / k, max_render)
-    if native is not None:
-        scale = min(scale, max(1.0, min(native[0] / w, native[1] / h)))
+    if native is not None:  # 2 % over the source's pixels is not visibly softer, and spares a resample per frame
+        scale = min(scale, max(1.0, min(native[0] / w, native[1] / h) * (1 + NATIVE_SLACK)))
     if scale * k >= 1 - 1e-9:  # the crop is `size` pixels: render at size / k
         render = (w + 2 * round((w / k - w) / 2), h + 2 * round((h / k - h) / 2))
         crop = (w, h)
