@@ -51,10 +51,11 @@ def memory_copy(view: tuple[int, int]) -> Callable[[int], object]:
 
 
 def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str | None = None,
-            background: str = "scene") -> dict[str, float]:
+            background: str = "scene", view_fov: float | None = None) -> dict[str, float]:
     """Median milliseconds per frame for each stage (keys as printed)."""
-    session = Session.open(Options(device=device, background=background, view=view))
-    plain = Session.open(Options(device=device, background=background, view=view, optics=frozenset()))
+    session = Session.open(Options(device=device, background=background, view=view, view_fov=view_fov))
+    plain = Session.open(Options(device=device, background=background, view=view, optics=frozenset(),
+                                 view_fov=view_fov))
     duration = session.scenario.duration
     times = [duration * i / frames for i in range(frames)]
     states = states_at(session, times)
@@ -99,10 +100,12 @@ def measure(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str 
 
 
 def run_bench(frames: int = 200, view: tuple[int, int] = (1280, 720), device: str | None = None,
-              background: str = "scene") -> str:
-    results = measure(frames, view, device, background)
+              background: str = "scene", view_fov: float | None = None) -> str:
+    results = measure(frames, view, device, background, view_fov)
     copy = results["memory copy"]
-    lines = [f"hud bench: {frames} frames per stage, view {view[0]}x{view[1]}, device {device or 'generic'}, "
+    fov = "default" if view_fov is None else f"{view_fov:g}°"
+    lines = [f"hud bench: {frames} frames per stage, view {view[0]}x{view[1]} ({fov} field of view), "
+             f"device {device or 'generic'}, "
              f"background {background}, smoothscale {FAST_SCALING} (window) / GENERIC (exact)",
              f"{'stage':<19}{'median ms':>10}{'x copy':>9}  goal"]
     for stage, ms in results.items():

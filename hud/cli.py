@@ -210,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH")
     bench.add_argument("--device", metavar="NAME")
     bench.add_argument("--background", default="scene", metavar="SPEC")
+    bench.add_argument("--view-fov", metavar="DEG", help="the view's field of view, or 'camera' (default 50)")
     bench.add_argument("--snapshots", action="store_true",
                        help="instead: time the project's snapshot suite (median ms per check, whole suite)")
     bench.add_argument("--video", metavar="FILE", help="instead: the stages over this video (1280x720 H.264 "
@@ -469,7 +470,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return EXIT_OK
     from hud.bench import run_bench
 
-    print(run_bench(frames=args.frames, view=args.size, device=args.device, background=args.background))
+    print(run_bench(frames=args.frames, view=args.size, device=args.device, background=args.background,
+                    view_fov=view_fov(args.view_fov, 70.0)))
     return EXIT_OK
 
 
