@@ -291,7 +291,7 @@ class Session:
             tick = self.codes.due(now) if self.codes is not None else None
             if tick is not None and all(e is None or tick < e.at for e in (scripted, planned)):
                 assert self.codes is not None  # a code read at a fixed clock time (hud.codes.watcher)
-                plan = self.codes.tick(self.background.frame(tick, self.view), tick)
+                plan = self.codes.tick(self._view_of_world(tick), tick)
                 self._scheduled = sorted([*self._scheduled, *plan], key=lambda t: t.at)
             elif planned is not None and planned.at <= now and (scripted is None or planned.at < scripted.at):
                 self._apply(self._scheduled.pop(0))
@@ -391,8 +391,13 @@ class Session:
 
     def render_background(self) -> pygame.Surface:
         """The world in the view: the central `view_fov` degrees of the camera's picture."""
+        return self._view_of_world(self.now)
+
+    def _view_of_world(self, t: float) -> pygame.Surface:
+        """The world in the view at clock time `t`: what the composite shows behind the display, and so
+        what codes are read from (a gaze's x, y are fractions of this view, as the window's pointer is)."""
         assert self.view_fov is not None
-        return self.background.view(self.now, self.view, self.view_fov)
+        return self.background.view(t, self.view, self.view_fov)
 
     def metered(self, background: pygame.Surface) -> pygame.Surface:
         """What the display's auto-brightness meters in a frame whose view is `background`: the

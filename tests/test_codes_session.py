@@ -22,7 +22,10 @@ from hud.session import Options, Session  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 AIRPODS, UNKNOWN = "2000000001012", "2000000009995"
-QR_AT, EAN_AT = (200, 250), (800, 300)  # the QR's centre is about (0.22, 0.5) of the view, the EAN's (0.78, 0.5)
+QR_AT, EAN_AT = (200, 250), (800, 300)  # the QR's centre is about (0.22, 0.5) of the picture, the EAN's (0.78, 0.5)
+#: The gaze is a fraction of the view; these tests look at the camera's whole picture (the Z key's view),
+#: where picture and view fractions are the same. The default, narrower view: test_the_gaze_is_on_the_view.
+WHOLE = 70.0
 
 
 def picture(tmp_path: Path, qr: str = CAFE_PAYLOAD, ean: str = AIRPODS) -> Path:
@@ -60,7 +63,7 @@ def test_half_a_code_is_no_code() -> None:
 
 def test_looking_at_the_payment_code_opens_the_prompt(tmp_path: Path) -> None:
     path = scenario(tmp_path, picture(tmp_path), "{at: 1.0, event: gaze, x: 0.22, y: 0.5, seconds: 1.5}")
-    session = Session.open(Options(scenario=path))
+    session = Session.open(Options(scenario=path, view_fov=WHOLE))
     session.seek(3.0)
     detect = [t for t in events_of(session) if isinstance(t.event, ev.PayDetect)]
     assert len(detect) == 1 and detect[0].at == pytest.approx(1.8)  # 0.8 s of dwell, read every 0.1 s
@@ -72,7 +75,7 @@ def test_looking_at_the_payment_code_opens_the_prompt(tmp_path: Path) -> None:
 
 def test_looking_at_a_product_code_compares_prices(tmp_path: Path) -> None:
     path = scenario(tmp_path, picture(tmp_path), "{at: 1.0, event: gaze, x: 0.78, y: 0.5, seconds: 1.5}")
-    session = Session.open(Options(scenario=path))
+    session = Session.open(Options(scenario=path, view_fov=WHOLE))
     session.seek(8.0)
     cards = [t.event for t in events_of(session) if isinstance(t.event, ev.Notify)]
     assert len(cards) == 1 and cards[0].app == "Prices · AirPods Pro 2"
@@ -82,7 +85,7 @@ def test_looking_at_a_product_code_compares_prices(tmp_path: Path) -> None:
 
 def test_an_unknown_product_gets_an_honest_answer(tmp_path: Path) -> None:
     path = scenario(tmp_path, picture(tmp_path, ean=UNKNOWN), "{at: 1.0, event: gaze, x: 0.78, y: 0.5}")
-    session = Session.open(Options(scenario=path))
+    session = Session.open(Options(scenario=path, view_fov=WHOLE))
     session.seek(8.0)
     answers = [t.event.text for t in events_of(session) if isinstance(t.event, ev.Answer)]
     assert answers == [f"I don't know that product (barcode {UNKNOWN})."]
@@ -92,7 +95,7 @@ def test_an_unknown_product_gets_an_honest_answer(tmp_path: Path) -> None:
 def test_a_hostile_code_is_ignored_with_a_located_note(tmp_path: Path, capsys) -> None:
     hostile = "hudpay://merchant=Evil&amount=99999999&currency=CNY"
     path = scenario(tmp_path, picture(tmp_path, qr=hostile), "{at: 1.0, event: gaze, x: 0.22, y: 0.5, seconds: 3}")
-    session = Session.open(Options(scenario=path))
+    session = Session.open(Options(scenario=path, view_fov=WHOLE))
     session.seek(5.0)
     assert events_of(session) == []
     assert session.codes is not None and "ignored QR code at (2" in session.codes.note
@@ -104,7 +107,7 @@ def test_a_hostile_code_is_ignored_with_a_located_note(tmp_path: Path, capsys) -
 
 def test_no_gaze_no_reading_and_replays_do_not_read_again(tmp_path: Path) -> None:
     path = scenario(tmp_path, picture(tmp_path), "{at: 1.0, event: gaze, x: 0.22, y: 0.5}")
-    session = Session.open(Options(scenario=path, record_events=tmp_path / "run.jsonl"))
+    session = Session.open(Options(scenario=path, record_events=tmp_path / "run.jsonl", view_fov=WHOLE))
     session.seek(4.0)
     session.close()
     replay = Session.replay(tmp_path / "run.jsonl")
@@ -141,7 +144,7 @@ def test_a_code_in_a_video_is_read_on_the_videos_clock(tmp_path: Path) -> None:
             container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
         container.mux(stream.encode(None))
     path = scenario(tmp_path, video, "{at: 0.2, event: gaze, x: 0.5, y: 0.55, seconds: 2.5}")
-    session = Session.open(Options(scenario=path))
+    session = Session.open(Options(scenario=path, view_fov=WHOLE))
     session.seek(2.9)
     detect = [t for t in session.log if isinstance(t.event, ev.PayDetect)]
     assert len(detect) == 1 and detect[0].at == pytest.approx(1.8)  # seen from 1.0 s, 0.8 s of dwell
@@ -166,4 +169,21 @@ def test_the_window_reads_on_a_worker_and_the_pointer_is_the_gaze(tmp_path: Path
         time.sleep(0.01)
     assert any(isinstance(t.event, ev.PayDetect) for t in session.log)
     assert "QR · pay Blue Bottle Coffee ¥32.00" in {session.codes.label(c) for c in session.codes.codes}
+    session.close()
+
+
+def test_the_gaze_is_on_the_view_the_composite_shows(tmp_path: Path) -> None:
+    """In the default view (the camera picture's central 50°), codes are read from that view and the
+    gaze's fractions are the view's: a QR at the picture's centre is at the view's centre, 1.5 times as big."""
+    centred = save_png(frame_with([("qr", CAFE_PAYLOAD, 4, (576, 296))]), tmp_path / "centre.png")
+    path = scenario(tmp_path, centred, "{at: 1.0, event: gaze, x: 0.5, y: 0.5, seconds: 1.5}")
+    session = Session.open(Options(scenario=path))
+    assert session.view_fov is not None and session.view_fov < WHOLE
+    session.seek(3.0)
+    assert [t.event.merchant for t in events_of(session) if isinstance(t.event, ev.PayDetect)] == ["Blue Bottle Coffee"]
+    session.close()
+    aside = scenario(tmp_path, centred, "{at: 1.0, event: gaze, x: 0.1, y: 0.5, seconds: 1.5}")
+    session = Session.open(Options(scenario=aside))
+    session.seek(3.0)
+    assert not any(isinstance(t.event, ev.PayDetect) for t in session.log)
     session.close()
