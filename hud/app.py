@@ -48,6 +48,7 @@ KEYS: list[tuple[str, str]] = [
     ("B / Shift+B", "button press, short / long (heard by MentraOS apps)"),
     ("mouse", "gaze: look at a payment for 0.8 s to confirm it; at the top edge: head up"),
     ("D", "next device profile"),
+    ("N", "the built-in street by night / by day"),
     ("O", "optics on / off"),
     ("Z", "view: the screen's field of view / the camera's whole picture"),
     ("V", "view: what the wearer sees / the panel / both eyes"),
@@ -165,6 +166,8 @@ class DemoWindow:
                     print(f"hud: fullscreen unavailable: {exc}", file=sys.stderr)
             elif key == pygame.K_i:
                 self.mark_illegible = not self.mark_illegible
+            elif key == pygame.K_n:
+                self._toggle_night()
             elif key == pygame.K_o:
                 self.session = s.rebuilt(optics_stages=frozenset() if s.optics else frozenset(STAGES))
             elif key == pygame.K_z:
@@ -212,6 +215,21 @@ class DemoWindow:
         scale = self._frame.height / self.session.view[1]
         return (((self.pointer[0] - self._frame.x) / scale) % self.session.view[0],
                 (self.pointer[1] - self._frame.y) / scale)
+
+    def _toggle_night(self) -> None:
+        """The built-in street by night or by day (the same moment of the walk); other backgrounds stay."""
+        from hud.background.scene import StreetScene
+
+        old = self.session.background
+        if not isinstance(old, StreetScene):
+            print(f"hud: N switches the built-in street between day and night; the background is {old.label}",
+                  file=sys.stderr)
+            return
+        scene = StreetScene(night=not old.night)
+        scene.camera_hfov = old.camera_hfov
+        scene.start()
+        self.session.background = scene
+        old.stop()
 
     def _follow_head(self) -> None:
         """The pointer stands in for the head: in the view's top fifth the wearer looks up (MentraOS
@@ -407,7 +425,7 @@ class DemoWindow:
             f" ({camera}, {getattr(s.background, 'reconnects', 0)} reconnects)" if camera not in (None, "live") else "")
         line = (f"{s.scenario.name} · {s.device.label} · {background} · view {s.view_fov:g}° of "
                 f"{s.camera_hfov:g}° · {optics_on} · "
-                f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H for help")
+                f"t = {s.now:.1f} / {s.scenario.duration:g} s · {state} · H help · N night · V panel · O optics")
         lines = [line, *(a.status() for a in reversed(self.attached))]
         if s.codes is not None and (s.codes.codes or s.codes.note):
             lines.insert(1, s.codes.status())

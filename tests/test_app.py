@@ -201,3 +201,28 @@ def test_z_toggles_between_the_view_and_the_cameras_whole_picture(demo) -> None:
     press(demo, pygame.K_z)
     assert demo.session.view_fov == 50.0 and demo.session.compositor.rect == narrow
     assert ("Z", "view: the screen's field of view / the camera's whole picture") in KEYS
+
+
+def test_n_switches_the_street_between_day_and_night(demo, capsys) -> None:
+    from hud.background.scene import StreetScene
+
+    demo.session.seek(16)
+    day = demo.session.render_background().copy()
+    press(demo, pygame.K_n)
+    assert isinstance(demo.session.background, StreetScene) and demo.session.background.night
+    night = demo.session.render_background()
+    assert pygame.transform.average_color(night)[:3] < pygame.transform.average_color(day)[:3]
+    press(demo, pygame.K_n)
+    assert isinstance(demo.session.background, StreetScene) and not demo.session.background.night
+    assert ("N", "the built-in street by night / by day") in KEYS
+
+
+def test_n_says_why_it_does_nothing_over_another_background(demo, tmp_path, capsys) -> None:
+    from hud.background.image import ImageBackground
+    from hud.output import save_png
+
+    picture = save_png(pygame.Surface((64, 36)), tmp_path / "p.png")
+    demo.session.background = ImageBackground(str(picture))
+    press(demo, pygame.K_n)
+    assert "N switches the built-in street" in capsys.readouterr().err
+    assert isinstance(demo.session.background, ImageBackground)
