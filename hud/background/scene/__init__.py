@@ -24,22 +24,35 @@ from dataclasses import dataclass
 import numpy as np
 
 from hud.background.base import BackgroundSource, SizeCache, blank_frame, check_size
-from hud.background.scene.city import City, build_city
-from hud.background.scene.qr import CAFE_QR_PAYLOAD, qr_modules
+from hud.background.scene.city import COUNTER_CARD, COUNTER_DEPTH, City, Facade, build_city, cafe_front
+from hud.background.scene.life import Life, Sprites, runs
+from hud.background.scene.qr import CAFE_QR_PAYLOAD, paint_card, qr_modules
 from hud.background.scene.raycast import Tables, Textures, clouds_for, render_world, sky_panorama
 from hud.background.scene.route import CITY_WALK, Pose, Route
 from hud.background.scene.weather import WEATHER
-from hud.background.scene.world import DAY, EYE, NEAR, NIGHT, Palette
+from hud.background.scene.world import DAY, EYE, NEAR, NIGHT, RGB, Palette, clip_near, mix
 from hud.pg import pygame
 
 __all__ = ["CAFE_QR_PAYLOAD", "CITY_WALK", "DAY", "DEFAULT_HFOV", "NIGHT", "Palette", "StreetScene"]
 
 DEFAULT_HFOV = 70.0  # degrees: `frame()` is this view
 INTERNAL = 2  # the world is raycast at 1/INTERNAL of the output size, then smoothed up
+CLOSE = 40.0  # metres: nearer than this the café's front is drawn again at full resolution
+CARD = (0.30, 0.40, 1.12)  # the QR card's width, height and bottom edge above the pavement (m)
 
 #: Textures per (palette, route), shared by every StreetScene in the process: painting them takes
 #: about half a second and they are only read afterwards.
 _TEXTURES: OrderedDict[tuple[bool, int], tuple[City, Textures]] = OrderedDict()
+
+
+_LIFE: dict[int, Life] = {}
+
+
+def _life(route: Route) -> Life:
+    found = _LIFE.get(id(route))
+    if found is None:
+        found = _LIFE[id(route)] = Life(_textures(False, route)[0])
+    return found
 
 
 def _textures(night: bool, route: Route) -> tuple[City, Textures]:
@@ -59,8 +72,9 @@ class _View:
     small: tuple[int, int]
     f: float  # focal length in output pixels
     tables: Tables
+    sprites: Sprites  # street life at the raycast's size
+    cards: dict[tuple[int, int], pygame.Surface]  # the QR card at the sizes it has been drawn
     world: pygame.Surface  # the half-size raycast target
-    pixels: np.ndarray
     out: pygame.Surface
 
 
@@ -79,6 +93,8 @@ class StreetScene(BackgroundSource):
         self.route = route
         self._views: SizeCache[_View] = SizeCache(capacity=3)
         self._qr = qr_modules(CAFE_QR_PAYLOAD)
+        self.life = _life(route)
+        self._near_cache: tuple[Facade, float, np.ndarray, list[RGB]] | None = None
 
     @property
     def label(self) -> str:
@@ -104,8 +120,8 @@ class StreetScene(BackgroundSource):
         cover = WEATHER.cloud_cover if not self.night else 0.0
         sky = sky_panorama(self.palette, turn, horizon, 0.45 * small[1], clouds_for(turn, horizon, cover, self.SEED))
         world = blank_frame(small)
-        view = _View(size, small, f, Tables(tex, small[0], small[1], fs, sky), world,
-                     pygame.surfarray.pixels2d(world).T, blank_frame(size))
+        view = _View(size, small, f, Tables(tex, small[0], small[1], fs, sky), Sprites(fs, small, self.palette), {},
+                     world, blank_frame(size))
         return self._views.put(key, view)
 
     def frame(self, t: float, size: tuple[int, int]) -> pygame.Surface:
@@ -120,62 +136,136 @@ class StreetScene(BackgroundSource):
         v = self._prepare(size, float(hfov))
         city, tex = _textures(self.night, self.route)
         pose = self.route.pose(float(t))
-        render_world(tex, v.tables, pose, v.pixels)
+        pixels = pygame.surfarray.pixels2d(v.world).T  # locks the surface until deleted
+        walls, seg, along = render_world(tex, v.tables, pose, pixels)
+        del pixels
+        v.sprites.draw(v.world, self.life, float(t), pose, v.tables.cy, walls)
         if v.small == size:
             v.out.blit(v.world, (0, 0))
         else:
             pygame.transform.smoothscale(v.world, size, v.out)
-        self._counter(v, city, pose)
+        cafe = self._cafe_columns(city, walls, seg, along)
+        if cafe is not None:
+            self._cafe_front(v, city, pose, cafe)
         return v.out
 
     def pose(self, t: float) -> Pose:
         return self.route.pose(float(t))
 
-    # ------------------------------------------------------------ the café counter and its QR code
+    # ------------------------------------------------------------ the café, sharp when near
 
-    def _project(self, v: _View, pose: Pose, x: float, y: float, z: float) -> tuple[float, float, float]:
-        dx, dz = x - pose.x, z - pose.z
+    @staticmethod
+    def _cafe_columns(city: City, walls: np.ndarray, seg: np.ndarray,
+                      along: np.ndarray) -> tuple[Facade, float, float, np.ndarray] | None:
+        """The café's facade, its building's start and length, and the raycast columns that see it
+        (None when it is not seen, or too far to need drawing sharp)."""
+        for i, facade in enumerate(city.facades):
+            for b in facade.buildings:
+                if b.cafe:
+                    cols = (seg == i) & (along >= b.start) & (along <= b.start + b.length)
+                    if not cols.any() or float(walls[cols].min()) > CLOSE:
+                        return None
+                    return facade, b.start, b.length, cols
+        return None
+
+    def _near(self, city: City) -> tuple[Facade, float, np.ndarray, list[RGB]]:
+        """What is drawn at full resolution near the café, as quads in the café facade's terms:
+        corners (s along, y up, out in front) as (n, 4) arrays per axis, and their colours; the
+        shop window first, then the counter."""
+        if self._near_cache is not None:
+            return self._near_cache
+        facade, b = next((f, b) for f in city.facades for b in f.buildings if b.cafe)
+        quads: list[tuple[RGB, list[tuple[float, float, float]]]] = []
+
+        def rect(colour: RGB, s0: float, s1: float, y0: float, y1: float) -> None:
+            quads.append((colour, [(s0, y0, 0.0), (s1, y0, 0.0), (s1, y1, 0.0), (s0, y1, 0.0)]))
+
+        cafe_front(rect, b, self.palette)
+        pal, mid = self.palette, b.hatch
+        wood = (120, 84, 56) if not pal.night else (58, 40, 28)
+        stone = (204, 196, 184) if not pal.night else (92, 84, 76)
+        d, top, lo, hi = COUNTER_DEPTH, 1.0, mid - 1.3, mid + 1.3
+        for s in (lo, hi):  # the ends, then the front and the top
+            quads.append((mix(wood, (0, 0, 0), 0.3), [(s, 0.0, 0.0), (s, 0.0, d), (s, top, d), (s, top, 0.0)]))
+        quads.append((wood, [(lo, 0.0, d), (hi, 0.0, d), (hi, top, d), (lo, top, d)]))
+        for i in range(1, 13):  # boards
+            s = lo + (hi - lo) * i / 13
+            quads.append((mix(wood, (0, 0, 0), 0.18), [(s - 0.012, 0.1, d), (s + 0.012, 0.1, d),
+                                                        (s + 0.012, top - 0.06, d), (s - 0.012, top - 0.06, d)]))
+        quads.append((mix(wood, (0, 0, 0), 0.55), [(lo, 0.0, d), (hi, 0.0, d), (hi, 0.1, d), (lo, 0.1, d)]))
+        quads.append((mix(stone, (0, 0, 0), 0.2), [(lo - 0.03, top - 0.05, d + 0.03), (hi + 0.03, top - 0.05, d + 0.03),
+                                                   (hi + 0.03, top, d + 0.03), (lo - 0.03, top, d + 0.03)]))
+        quads.append((stone, [(lo - 0.03, top, -0.1), (hi + 0.03, top, -0.1), (hi + 0.03, top, d + 0.03),
+                              (lo - 0.03, top, d + 0.03)]))
+        _, _, bottom = CARD
+        quads.append(((40, 40, 44), [(mid - 0.06, top, COUNTER_CARD), (mid + 0.06, top, COUNTER_CARD),
+                                     (mid + 0.06, bottom, COUNTER_CARD), (mid - 0.06, bottom, COUNTER_CARD)]))
+        corners = np.array([q[1] for q in quads], np.float64)  # (n, 4, 3)
+        self._near_cache = (facade, mid, corners, [q[0] for q in quads])
+        return self._near_cache
+
+    def _camera(self, pose: Pose, facade: Facade, s: np.ndarray, y: np.ndarray,
+                out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points on (or `out` metres in front of) a facade, `s` metres along it, `y` up, as the
+        camera's (side, height, depth)."""
+        (x0, z0), (x1, z1) = facade.p0, facade.p1
+        n = facade.length
+        ux, uz = (x1 - x0) / n, (z1 - z0) / n
+        dx, dz = x0 + s * ux + out * uz - pose.x, z0 + s * uz - out * ux - pose.z
         sh, ch = math.sin(pose.heading), math.cos(pose.heading)
-        depth, side = dx * sh + dz * ch, dx * ch - dz * sh
-        w, h = v.size
-        return w / 2 + v.f * side / max(depth, 1e-6), 0.45 * h - v.f * (y - EYE) / max(depth, 1e-6), depth
+        return dx * ch - dz * sh, y, dx * sh + dz * ch
 
-    def _counter(self, v: _View, city: City, pose: Pose) -> None:
-        """The walk-up counter in front of the café and the QR stand on it, facing the street."""
-        cx, cz = city.counter
-        if math.hypot(cx - pose.x, cz - pose.z) > 40.0:
+    def _cafe_front(self, v: _View, city: City, pose: Pose,
+                    cafe: tuple[Facade, float, float, np.ndarray]) -> None:
+        """The café's shop window and counter drawn at full resolution over the atlas, in the
+        columns that see the café, and the QR card on the counter."""
+        _, _, _, cols = cafe
+        facade, mid, corners, colours = self._near(city)
+        side, y, depth = self._camera(pose, facade, corners[..., 0], corners[..., 1], corners[..., 2])
+        w, h = v.size
+        fog = 1.0 - math.exp(-max(float(depth.min()), 0.0) / self.palette.fog_distance)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            px = w / 2 + v.f * side / depth
+            py = 0.45 * h - v.f * (y - EYE) / depth
+        ahead: np.ndarray = np.all(depth > NEAR, axis=1)
+        behind: np.ndarray = np.all(depth <= NEAR, axis=1)
+        k = w / v.small[0]
+        for a, c in runs(cols, 0):
+            left, right = round(a * k), round(c * k)
+            v.out.set_clip(pygame.Rect(left, 0, right - left, h))
+            seen = ahead & (px.max(axis=1, initial=-1e9) >= left) & (px.min(axis=1, initial=1e9) <= right)
+            for i in range(len(colours)):
+                if behind[i]:
+                    continue
+                colour = mix(colours[i], self.palette.haze, fog)
+                if seen[i]:
+                    pygame.draw.polygon(v.out, colour, np.stack([px[i], py[i]], axis=1).tolist())
+                elif not ahead[i]:
+                    pts = clip_near([(float(side[i, j]), float(y[i, j]), float(depth[i, j])) for j in range(4)])
+                    if len(pts) >= 3:
+                        pygame.draw.polygon(v.out, colour, [(w / 2 + v.f * p[0] / p[2],
+                                                             0.45 * h - v.f * (p[1] - EYE) / p[2]) for p in pts])
+        v.out.set_clip(None)
+        self._card(v, pose, facade, mid)
+
+    def _card(self, v: _View, pose: Pose, facade: Facade, mid: float) -> None:
+        """The QR card on its stand on the counter, facing the street."""
+        cw, ch, bottom = CARD
+        side, y, depth = self._camera(pose, facade, np.array([mid + cw / 2, mid - cw / 2]),
+                                      np.array([bottom + ch, bottom]), np.full(2, COUNTER_CARD))
+        a = (float(side[0]), float(y[0]), float(depth[0]))
+        c = (float(side[1]), float(y[1]), float(depth[1]))
+        if min(a[2], c[2]) <= NEAR:
             return
-        pal = self.palette
-        # The counter: 2.4 m wide, 1.05 m high, from the facade to 0.5 m out; the card stands on it.
-        face = cz + 0.15
-        corners = [(cx - 1.2, 0.0, face), (cx + 1.2, 0.0, face), (cx + 1.2, 1.05, face), (cx - 1.2, 1.05, face)]
-        top = [(cx - 1.2, 1.05, face), (cx + 1.2, 1.05, face), (cx + 1.2, 1.05, face - 0.5),
-               (cx - 1.2, 1.05, face - 0.5)]
-        wood = (120, 84, 56) if not pal.night else (70, 48, 34)
-        for colour, quad in ((wood, corners), ((200, 190, 176) if not pal.night else (120, 104, 90), top)):
-            pts = [self._project(v, pose, *p) for p in quad]
-            if min(p[2] for p in pts) > NEAR:
-                pygame.draw.polygon(v.out, colour, [(p[0], p[1]) for p in pts])
-        # The QR card: 0.2 m square on a stand, its centre 1.35 m up, white with a quiet zone.
-        card = 0.2
-        a = self._project(v, pose, cx - card / 2, 1.35 + card / 2, cz)
-        b = self._project(v, pose, cx + card / 2, 1.35 - card / 2, cz)
-        if min(a[2], b[2]) <= NEAR:
+        w, h = v.size
+        xs = sorted((w / 2 + v.f * a[0] / a[2], w / 2 + v.f * c[0] / c[2]))
+        ys = (0.45 * h - v.f * (a[1] - EYE) / max(a[2], c[2]), 0.45 * h - v.f * (c[1] - EYE) / max(a[2], c[2]))
+        size = (round(xs[1] - xs[0]), round(ys[1] - ys[0]))
+        if size[0] < 4 or size[1] < 4:
             return
-        stand = self._project(v, pose, cx, 1.05, cz)
-        pygame.draw.line(v.out, (60, 60, 62), ((a[0] + b[0]) / 2, b[1]), (stand[0], stand[1]), max(1, round(
-            v.f * 0.015 / a[2])))
-        left, right = sorted((a[0], b[0]))
-        width, height = round(right - left), round(b[1] - a[1])
-        if width < 4 or height < 4:
-            return
-        paper = (250, 250, 248) if not pal.night else (214, 206, 190)
-        v.out.fill(paper, (round(left), round(a[1]), width, height))
-        modules = self._qr.shape[0]
-        inner = round(min(width, height) * modules / (modules + 6))  # a 3-module quiet zone each side
-        if inner >= modules:
-            image = np.where(self._qr, 0, 255).astype(np.uint8)
-            ink = pygame.surfarray.make_surface(np.stack([image.T] * 3, axis=-1))
-            ink = pygame.transform.scale(ink, (inner, inner))
-            ink.set_colorkey((255, 255, 255))
-            v.out.blit(ink, (round(left + (width - inner) / 2), round(a[1] + (height - inner) / 2)))
+        card = v.cards.get(size)
+        if card is None:
+            if len(v.cards) > 64:
+                v.cards.clear()
+            card = v.cards[size] = paint_card(self._qr, size, self.palette.night, CARD)
+        v.out.blit(card, (round(xs[0]), round(ys[0])))

@@ -16,7 +16,7 @@ from hud.background.scene.route import CITY_WALK, Route
 from hud.background.scene.world import RGB, RIGHT_FACADE, Palette, mix, tint
 from hud.pg import pygame
 
-__all__ = ["CAFE_NAME", "City", "Facade", "Prop", "build_city"]
+__all__ = ["CAFE_NAME", "City", "Facade", "Prop", "build_city", "cafe_front"]
 
 CAFE_NAME = "Blue Bottle Coffee"
 WALLS: tuple[RGB, ...] = (
@@ -30,6 +30,7 @@ AWNINGS: tuple[RGB, ...] = ((58, 82, 62), (112, 48, 46), (48, 60, 82), (150, 132
 MAIN_ROAD, MAIN_FACADE = 3.5, 8.0
 SIDE_ROAD, SIDE_FACADE = 3.0, 5.8
 ISLAND, RING = 2.4, 5.3  # the roundabout's central island and the outer kerb of its ring road
+COUNTER_DEPTH, COUNTER_CARD = 0.55, 0.3  # the walk-up counter's depth from the café front; its QR stand
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Building:
     awning: RGB | None
     seed: int
     cafe: bool = False
+    hatch: float = 0.0  # the café's serving hatch and counter: metres along the facade
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,12 @@ def _row(rng: random.Random, p0: tuple[float, float], p1: tuple[float, float],
     while s < length - 0.5:
         cafe = cafe_at is not None and s <= cafe_at < s + 22.0 and not any(b.cafe for b in out)
         if cafe and cafe_at is not None:
-            start, size = cafe_at - 4.5, 9.0
+            # The café ends at most at the row's end (the corner) and its hatch is where the walk stops.
+            start = min(cafe_at - 4.5, length - 9.0)
+            size = min(9.0, length - start)
             if start > s + 3.0:  # the building before the café
                 out.append(_building(rng, s, start - s))
-            out.append(_building(rng, start, size, cafe=True))
+            out.append(_building(rng, start, size, cafe=True, hatch=cafe_at))
             s = start + size
             continue
         size = min(rng.uniform(9.0, 22.0), length - s)
@@ -102,14 +106,16 @@ def _row(rng: random.Random, p0: tuple[float, float], p1: tuple[float, float],
     return Facade(p0, p1, tuple(out))
 
 
-def _building(rng: random.Random, start: float, length: float, cafe: bool = False) -> Building:
+def _building(rng: random.Random, start: float, length: float, cafe: bool = False,
+              hatch: float | None = None) -> Building:
     ground, floor, floors = rng.uniform(3.9, 4.6), rng.uniform(2.9, 3.4), rng.randint(3, 5)
     wall = WALLS[rng.randrange(len(WALLS))] if not cafe else (232, 230, 224)
     bays = max(2, round(length / rng.uniform(2.6, 3.6)))
     awning = AWNINGS[rng.randrange(len(AWNINGS))] if rng.random() < 0.45 and not cafe else None
     height = ground + floors * floor + rng.uniform(0.4, 1.2)
     return Building(start, length, height, wall, ground, floor, length / bays,
-                    (rng.uniform(1.0, 1.5), rng.uniform(1.5, 1.9)), awning, rng.randrange(1 << 30), cafe)
+                    (rng.uniform(1.0, 1.5), rng.uniform(1.5, 1.9)), awning, rng.randrange(1 << 30), cafe,
+                    start + length / 2 if hatch is None else hatch)
 
 
 def build_city(route: Route = CITY_WALK, seed: int = 20240917) -> City:
@@ -124,7 +130,6 @@ def build_city(route: Route = CITY_WALK, seed: int = 20240917) -> City:
     rx, _ = route.arc_centre("roundabout")
     _, at_cafe = route.leg_start("face the cafe")
     _, counter = route.leg_start("at the counter")
-    card = (counter.x + math.sin(counter.heading), counter.z + math.cos(counter.heading))
     e, w = cx + MAIN_FACADE, cx - MAIN_FACADE
     n = mz + MAIN_FACADE
     far_n, far_s, far_w, far_e = mz + 80.0, south - 55.0, cx - 50.0, rx + 100.0
@@ -146,12 +151,15 @@ def build_city(route: Route = CITY_WALK, seed: int = 20240917) -> City:
     props: list[Prop] = []
     for i, z in enumerate(range(int(far_s) + 6, int(far_n) - 4, 15)):  # start street
         if not south - 3 < z < n + 3:
-            props += [Prop("tree", w + 1.9, z, i % 3), Prop("lamp", cx + MAIN_ROAD + 0.35, z + 7.0)]
+            props.append(Prop("tree", w + 1.9, z, i % 3))
+        if not south - 3 < z + 7.0 < n + 3:  # no lamp in the crossing, nor just ahead of the walk's start
+            props.append(Prop("lamp", cx + MAIN_ROAD + 0.35, z + 7.0))
     for i, x in enumerate(range(int(far_w) + 5, int(far_e) - 4, 15)):  # Beishan Street and Baidi Road
         if not (w - 3 < x < e + 3 or rw - 6 < x < re + 6):
             props += [Prop("tree", x, n - 1.9, i % 3), Prop("lamp", x + 7.0, mz - MAIN_ROAD - 0.35)]
     props += [Prop("island_tree", rx - 0.6, mz + 0.4, 0), Prop("island_tree", rx + 0.9, mz - 0.4, 1)]
     bounds = (far_w - 2.0, far_s - 2.0, far_e + 2.0, far_n + 2.0)
+    card = (counter.x, south + COUNTER_CARD)
     return City(route, cx, mz, (rx, mz), at_cafe.x, card, tuple(facades), tuple(props), bounds)
 
 
@@ -248,29 +256,59 @@ def _shop_bay(rect, b: Building, pal: Palette, rng: random.Random, zc: float, j:
 CAFE_BLUE: RGB = (38, 110, 196)
 
 
+def cafe_front(rect, b: Building, pal: Palette) -> None:  # type: ignore[no-untyped-def]
+    """The café's shop window below its fascia: the lit room, the serving hatch, what is behind it.
+
+    Painted into the atlas and, near the walker, drawn again at full resolution (`StreetScene`).
+    At night the room is lit warm but dim, so the hatch is not a bright wall behind the display.
+    """
+    s0, s1, mid = b.start, b.start + b.length, b.hatch
+    if pal.night:
+        room, back, tiles, wood = (92, 66, 44), (46, 34, 28), (64, 52, 44), (84, 56, 36)
+        cup, steel, bulb = (176, 164, 146), (96, 96, 100), (255, 214, 150)
+    else:
+        room, back, tiles, wood = (70, 62, 54), (112, 104, 96), (188, 184, 176), (120, 84, 56)
+        cup, steel, bulb = (240, 238, 232), (150, 152, 156), (236, 226, 200)
+    rect((30, 30, 32), s0 + 0.5, s1 - 0.5, 0.0, b.ground - 1.3)  # window frame
+    rect(room, s0 + 0.6, s1 - 0.6, 0.0, b.ground - 1.4)  # the room
+    rect(mix(room, (0, 0, 0), 0.4), s0 + 0.6, s1 - 0.6, 0.0, 0.9)  # the inside counter
+    for i in range(6):  # mullions
+        x = s0 + 0.6 + (b.length - 1.2) * i / 5
+        rect((30, 30, 32), x - 0.04, x + 0.04, 0.0, b.ground - 1.4)
+    for i in range(4):  # pendant lights
+        x = s0 + 1.6 + (b.length - 3.2) * i / 3
+        rect((30, 30, 32), x - 0.01, x + 0.01, b.ground - 1.9, b.ground - 1.4)
+        rect(bulb, x - 0.14, x + 0.14, b.ground - 2.05, b.ground - 1.9)
+    rect((24, 24, 26), mid - 1.6, mid + 1.6, 1.0, 2.62)  # the serving hatch
+    rect(back, mid - 1.5, mid + 1.5, 1.0, 2.52)
+    for i in range(9):  # tiles behind the machine
+        y = 1.0 + i * 0.17
+        rect(tiles, mid - 1.5, mid + 1.5, y, y + 0.12)
+    # A menu board, shelves of cups, the espresso machine.
+    rect((34, 40, 52), mid - 1.35, mid - 0.15, 1.75, 2.4)
+    rect(CAFE_BLUE, mid - 1.35, mid - 0.15, 2.3, 2.4)
+    for i in range(5):
+        rect((220, 220, 210) if not pal.night else (170, 168, 160), mid - 1.25, mid - 0.6 + (i % 2) * 0.25,
+             2.18 - i * 0.09, 2.21 - i * 0.09)
+        rect((220, 220, 210) if not pal.night else (170, 168, 160), mid - 0.45, mid - 0.27, 2.18 - i * 0.09,
+             2.21 - i * 0.09)
+    for y in (1.55, 2.05):
+        rect(wood, mid + 0.05, mid + 1.45, y, y + 0.04)
+        for i in range(7):
+            rect(cup, mid + 0.12 + i * 0.19, mid + 0.24 + i * 0.19, y + 0.04, y + 0.16)
+    rect(steel, mid - 1.2, mid - 0.3, 1.1, 1.5)
+    rect((60, 62, 66), mid - 1.1, mid - 0.4, 1.2, 1.32)
+    rect((30, 30, 32), mid - 0.95, mid - 0.85, 1.1, 1.2)
+    rect((30, 30, 32), mid - 0.65, mid - 0.55, 1.1, 1.2)
+    rect(CAFE_BLUE, mid - 0.2, mid + 0.9, 1.1, 1.18)
+
+
 def _cafe(rect, surface: pygame.Surface, x0: int, k: float, b: Building, pal: Palette,  # type: ignore[no-untyped-def]
           font: pygame.font.Font | None) -> None:
     """Blue Bottle Coffee: a white front, a wide window with a walk-up counter, its name and bottle."""
     s0, s1, mid = b.start, b.start + b.length, b.start + b.length / 2
-    warm = (255, 226, 176) if pal.night else (70, 62, 54)
     rect(tint((250, 250, 248), pal.sunlit), s0 + 0.3, s1 - 0.3, b.ground - 1.2, b.ground - 0.1)  # fascia
-    rect((30, 30, 32), s0 + 0.5, s1 - 0.5, 0.0, b.ground - 1.3)  # window frame
-    rect(mix(warm, (0, 0, 0), 0.1), s0 + 0.6, s1 - 0.6, 0.0, b.ground - 1.4)  # the lit interior
-    rect(mix(warm, (210, 200, 190), 0.5), s0 + 0.6, s1 - 0.6, 1.9, 2.05)  # a shelf
-    rect(mix(warm, (0, 0, 0), 0.45), s0 + 0.6, s1 - 0.6, 0.0, 0.9)  # the inside counter
-    rect((24, 24, 26), mid - 1.6, mid + 1.6, 1.02, 2.6)  # the serving hatch
-    rect(mix(warm, (255, 255, 255), 0.2), mid - 1.5, mid + 1.5, 1.1, 2.5)
-    # Behind the hatch: a menu board, shelves of cups, the espresso machine.
-    rect((34, 40, 52), mid - 1.35, mid - 0.15, 1.75, 2.4)
-    for i in range(5):
-        rect((220, 220, 210), mid - 1.25, mid - 0.6 + (i % 2) * 0.25, 2.28 - i * 0.11, 2.31 - i * 0.11)
-    for y in (1.55, 2.05):
-        rect(mix(warm, (90, 70, 50), 0.6), mid + 0.05, mid + 1.45, y, y + 0.04)
-        for i in range(7):
-            rect((240, 238, 232), mid + 0.12 + i * 0.19, mid + 0.24 + i * 0.19, y + 0.04, y + 0.16)
-    rect((150, 152, 156), mid - 1.2, mid - 0.3, 1.1, 1.5)
-    rect((60, 62, 66), mid - 1.1, mid - 0.4, 1.2, 1.32)
-    rect(CAFE_BLUE, mid - 0.2, mid + 0.9, 1.1, 1.18)
+    cafe_front(rect, b, pal)
     if font is not None:
         text = font.render(CAFE_NAME, True, CAFE_BLUE)
         height = max(1, round(0.48 * k))
@@ -302,6 +340,7 @@ def paint_ground(city: City, pal: Palette, texel: float) -> pygame.Surface:
 
     def disc(colour: RGB, x: float, z: float, r: float) -> None:
         pygame.draw.circle(surf, colour, px(x, z), r / texel)
+        pygame.draw.aacircle(surf, colour, px(x, z), r / texel)  # a smooth edge: no steps on the curve
 
     night_spill = (1.0, 1.0, 1.0)
     pave = pal.pavement

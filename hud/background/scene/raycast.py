@@ -184,9 +184,10 @@ def clouds_for(width: int, rows: int, cover: float, seed: int) -> np.ndarray | N
     return np.repeat(np.repeat(alpha, 4, axis=0), 4, axis=1)[:width, :rows]
 
 
-def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> np.ndarray:
+def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fill `out` ((h, w) uint32) with sky, facades and ground for `pose`; return each column's wall
-    distance (inf where the column sees no wall), for hiding sprites behind buildings."""
+    distance (inf where the column sees no wall), for hiding sprites behind buildings, and which
+    facade it sees and how far along it (metres), for drawing one front sharp over it."""
     w, h, f, cy = tab.w, tab.h, tab.f, tab.cy
     sh, ch = math.sin(pose.heading), math.cos(pose.heading)
     # Ray per column in plan, scaled so its forward component is 1 (the parameter is the depth).
@@ -228,8 +229,9 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> np.
     cols = np.arange(w)
     depth: np.ndarray = hit[cols, seg]
     seen = np.isfinite(depth)
+    where = np.where(seen, along[cols, seg], -1.0) * tex.lengths[seg]
     if not seen.any():
-        return depth
+        return depth, seg, where
     d = np.where(seen, depth, 1.0)
     col0 = tex.col0[seg] + np.where(seen, along[cols, seg], 0.0) * tex.lengths[seg] * FACADE_PPM
     height = tex.heights[np.clip(col0.astype(np.int32), 0, tex.heights.size - 1)]
@@ -249,4 +251,4 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> np.
         row += (offsets.astype(np.int32) + col_l)[None, :]
         mask = (v >= top[None, :]) & (v < bottom[None, :])
         np.copyto(out[r0:r1], np.take(tex.buffer, row), where=mask)
-    return depth
+    return depth, seg, where

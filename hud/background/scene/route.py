@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from hud.background.scene.world import WALK_SPEED
 
-__all__ = ["CITY_WALK", "Leg", "Pose", "Route"]
+__all__ = ["CITY_WALK", "COUNTER_STEP", "Leg", "Pose", "Route"]
+
+#: From the pavement's walking line (3.3 m from the café front) a step of this towards the counter:
+#: the wearer stands 2.7 m from the front, about 2.4 m from the QR stand, so the counter, the stand
+#: and the hatch behind it fill the view and the code sits a little below its centre.
+COUNTER_STEP = 0.6
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ class Route:
 #: The city walk (assets/scenarios/city_walk.yaml): north up the start street on its right-hand
 #: pavement, right round the corner into Beishan Street (centred on the 5 s "turn right"), round
 #: the south side of a roundabout and out at its second exit, Baidi Road (26-34 s), Blue Bottle
-#: Coffee on the right (35.5 s), a turn to its counter, the QR code from 38.2 s to 48 s, then on
+#: Coffee on the right (35.5 s), a turn and a step to its counter, the QR code from 37.5 s to 48 s, then on
 #: along Baidi Road. One minute, the scenario's length; then it starts again.
 CITY_WALK = Route(
     Pose(0.0, 1.8 - 4.15 * WALK_SPEED, 0.0),
@@ -113,8 +118,9 @@ CITY_WALK = Route(
         Leg("arc", "roundabout", radius=6.5, angle=-76.0),
         Leg("arc", "roundabout out", radius=2.0, angle=38.0),
         Leg("walk", "Baidi Road", until=35.5),
-        Leg("turn", "face the cafe", until=36.8, angle=90.0),
-        Leg("walk", "to the counter", until=36.8 + 1.95 / WALK_SPEED),
+        Leg("walk", "to the hatch", until=36.05),  # the café's door is at 35.5 s; its hatch 0.8 m on
+        Leg("turn", "face the cafe", until=37.05, angle=90.0),
+        Leg("walk", "to the counter", until=37.05 + COUNTER_STEP / WALK_SPEED),
         Leg("stand", "at the counter", until=48.0),
         Leg("turn", "back to the street", until=49.3, angle=-90.0),
         Leg("walk", "on along Baidi Road", until=60.0),

@@ -1,32 +1,25 @@
-"""The street scene's world: its dimensions, its light by time of day, and drawing in perspective.
+"""The street scene's world: its dimensions, its light by time of day, and clipping at the lens.
 
-Everything else in the scene (the static layer, the moving things, their sprites) places and
-colours what it draws through `View` and `Canvas`, so all of it agrees on where a thing is and
-what colour it has at a given distance.
+Everything else in the scene (the city's painting, the raycaster, street life, the café drawn
+near) takes its colours from one `Palette`, so all of it agrees on what a thing looks like by day
+and at night.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from hud.pg import pygame
-
-__all__ = [
-    "CENTRE_LINE", "DAY", "EYE", "FAR", "LEFT_FACADE", "LEFT_KERB", "NEAR", "NIGHT", "RGB", "RIGHT_FACADE",
-    "RIGHT_KERB", "STREET_END", "WALK_SPEED", "Canvas", "Palette", "Point3", "View", "mix", "tint",
-]
+__all__ = ["DAY", "EYE", "NEAR", "NIGHT", "RGB", "RIGHT_FACADE", "WALK_SPEED", "Palette", "Point3", "clip_near", "mix",
+           "tint"]
 
 RGB = tuple[int, int, int]
 
-# The street, in metres: x to the right, y up, z ahead. The walker is at x = 0.
+# In metres: the wearer's eyes above the pavement, walking speed, how far the walking line keeps
+# from the buildings on the right.
 EYE = 1.65
 WALK_SPEED = 1.4
-RIGHT_FACADE, RIGHT_KERB, LEFT_KERB, LEFT_FACADE = 3.3, -1.2, -8.2, -12.4
-CENTRE_LINE = (RIGHT_KERB + LEFT_KERB) / 2
-STREET_END = 260.0  # a cross street's far side closes the view
+RIGHT_FACADE = 3.3
 NEAR = 0.4  # nothing closer than this is drawn (it would be behind the lens)
-FAR = 150.0  # moving things beyond this are below a pixel and fogged away
 
 
 @dataclass(frozen=True)
@@ -81,7 +74,7 @@ DAY = Palette(
     trunk=(78, 66, 56),
     dash=(214, 212, 200),
     lights_on=False,
-    unlit_far=FAR,
+    unlit_far=110.0,
 )
 
 NIGHT = Palette(
@@ -120,37 +113,12 @@ def tint(c: RGB, m: tuple[float, float, float]) -> RGB:
     return (min(255, round(c[0] * m[0])), min(255, round(c[1] * m[1])), min(255, round(c[2] * m[2])))
 
 
-@dataclass(frozen=True)
-class View:
-    """A pinhole camera at eye height looking straight along the street."""
-
-    w: int
-    h: int
-    f: float
-    cx: float
-    cy: float
-
-    @classmethod
-    def for_size(cls, w: int, h: int) -> View:
-        # Why a blend of width and height: the field of view stays street-like at 16:9, 4:3 and 1:1.
-        return cls(w, h, 0.5 * (0.72 * w + 1.28 * h), w / 2, 0.45 * h)
-
-    def x(self, x: float, z: float) -> float:
-        return self.cx + self.f * x / z
-
-    def y(self, y: float, z: float) -> float:
-        return self.cy - self.f * (y - EYE) / z
-
-    def pt(self, x: float, y: float, z: float) -> tuple[float, float]:
-        return (self.cx + self.f * x / z, self.cy - self.f * (y - EYE) / z)
-
-
 # ---------------------------------------------------------------- drawing in perspective
 
-Point3 = tuple[float, float, float]
+Point3 = tuple[float, float, float]  # (side, height, depth) from the camera
 
 
-def _clip_near(points: list[Point3], near: float = NEAR) -> list[Point3]:
+def clip_near(points: list[Point3], near: float = NEAR) -> list[Point3]:
     """`points` (a convex polygon) with the part closer than `near` cut away."""
     out: list[Point3] = []
     for i, a in enumerate(points):
@@ -161,47 +129,3 @@ def _clip_near(points: list[Point3], near: float = NEAR) -> list[Point3]:
             k = (near - a[2]) / (b[2] - a[2])
             out.append((a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, near))
     return out
-
-
-class Canvas:
-    """Draws world-space shapes with fog onto a surface; every call returns the Rect it changed.
-
-    The static layer, the sprites and the per-frame drawing all use it, so they agree on where
-    a thing is and what colour it has at a given distance.
-    """
-
-    def __init__(self, surface: pygame.Surface, view: View, palette: Palette) -> None:
-        self.surface, self.view, self.palette = surface, view, palette
-
-    def fog(self, colour: RGB, z: float) -> RGB:
-        return mix(colour, self.palette.haze, 1.0 - math.exp(-max(z, 0.0) / self.palette.fog_distance))
-
-    def quad(self, colour: RGB, points: list[Point3], fog: bool = True) -> pygame.Rect | None:
-        pts = _clip_near(points)
-        if len(pts) < 3:
-            return None
-        if fog:
-            colour = self.fog(colour, sum(p[2] for p in pts) / len(pts))
-        return pygame.draw.polygon(self.surface, colour, [self.view.pt(*p) for p in pts])
-
-    def facade_quad(self, colour: RGB, x: float, y0: float, y1: float, z0: float, z1: float) -> None:
-        """A rectangle lying in the wall plane `x` (vertical, along the street)."""
-        self.quad(colour, [(x, y0, z0), (x, y1, z0), (x, y1, z1), (x, y0, z1)])
-
-    def box(self, colour: RGB, x0: float, x1: float, y0: float, y1: float, z: float) -> pygame.Rect:
-        """A rectangle facing the walker at depth `z` (colour used as given): one fill, the cheapest shape."""
-        v = self.view
-        left, top = v.cx + v.f * x0 / z, v.cy - v.f * (y1 - EYE) / z
-        right, bottom = v.cx + v.f * x1 / z, v.cy - v.f * (y0 - EYE) / z
-        return self.surface.fill(
-            colour, (round(left), round(top), max(1, round(right) - round(left)), max(1, round(bottom) - round(top)))
-        )
-
-    def disc(self, colour: RGB, x: float, y: float, z: float, radius: float) -> pygame.Rect:
-        """A disc facing the walker at depth `z` (colour used as given)."""
-        return pygame.draw.circle(self.surface, colour, self.view.pt(x, y, z), max(1.0, radius * self.view.f / z))
-
-    def span(self, x: float, z0: float, z1: float) -> float:
-        """How many pixels wide a stretch of wall from z0 to z1 appears."""
-        v = self.view
-        return abs(v.x(x, max(z0, NEAR)) - v.x(x, max(z1, NEAR)))
