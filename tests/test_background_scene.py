@@ -92,14 +92,53 @@ def test_the_city_is_laid_out_round_the_route() -> None:
     assert CITY_WALK.pose(40.0).x == pytest.approx(city.counter[0])
 
 
-def test_the_counter_qr_code_decodes_from_the_rendered_frame() -> None:
+@pytest.mark.parametrize("hfov", [70.0, 50.0])  # the camera's picture; the composite's default view
+def test_the_counter_qr_code_decodes_near_the_centre_of_the_view(hfov: float) -> None:
+    """The café moment: the code reads from the 1280x720 frame, a little below the view's centre
+    (where the HUD's payment card does not cover it entirely)."""
     zxingcpp = pytest.importorskip("zxingcpp")
+    scene = StreetScene()
     for t in (38.5, 43.0, 47.5):
-        rgb = np.ascontiguousarray(pygame.surfarray.array3d(StreetScene().frame(t, (1280, 720))).transpose(1, 0, 2))
+        rgb = np.ascontiguousarray(pygame.surfarray.array3d(scene.view(t, (1280, 720), hfov)).transpose(1, 0, 2))
         found = zxingcpp.read_barcodes(rgb)
-        assert [r.text for r in found] == [CAFE_QR_PAYLOAD], t
-    rgb = np.ascontiguousarray(pygame.surfarray.array3d(StreetScene().frame(20.0, (1280, 720))).transpose(1, 0, 2))
+        assert [r.text for r in found] == [CAFE_QR_PAYLOAD], (hfov, t)
+        p = found[0].position
+        xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
+        ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+        assert 0.4 * 1280 < np.mean(xs) < 0.6 * 1280
+        assert 0.52 * 720 < np.mean(ys) < 0.8 * 720
+        assert max(xs) - min(xs) > 80  # big enough to read at a glance, not a speck
+    rgb = np.ascontiguousarray(pygame.surfarray.array3d(scene.frame(20.0, (1280, 720))).transpose(1, 0, 2))
     assert zxingcpp.read_barcodes(rgb) == []
+
+
+def test_the_cafe_at_night_is_lit_but_not_a_bright_wall_behind_the_display() -> None:
+    frame = StreetScene(night=True).frame(41.0, (640, 360))
+    centre = frame.subsurface(pygame.Rect(200, 100, 240, 120))
+    assert 15.0 < _luminance(centre) < 70.0
+
+
+def test_street_life_trees_stand_above_the_street() -> None:
+    """Trees (the island's and the pavements'), not only buildings, above the horizon at 20 s."""
+    from hud.background.scene.world import DAY
+
+    rgb = pygame.surfarray.array3d(StreetScene().frame(20.0, (640, 360)))[:, :162].astype(np.int32)
+    foliage = np.zeros(rgb.shape[:2], bool)
+    for colour in DAY.foliage:
+        foliage |= np.abs(rgb - np.array(colour)).max(axis=2) < 12
+    assert foliage.mean() > 0.005
+
+
+def test_street_life_is_hidden_behind_nearer_walls() -> None:
+    from hud.background.scene.life import Life, Sprites
+    from hud.background.scene.world import DAY
+
+    life, pose = Life(build_city()), CITY_WALK.pose(10.0)
+    target = pygame.Surface((320, 180), 0, 32)
+    sprites = Sprites(228.0, (320, 180), DAY)
+    open_street = sprites.draw(target, life, 10.0, pose, 81.0, np.full(320, np.inf))
+    assert len(open_street) > 5
+    assert sprites.draw(target, life, 10.0, pose, 81.0, np.full(320, 1.0)) == []  # a wall 1 m away hides all
 
 
 def test_the_weather_answer_describes_the_sky_shown() -> None:

@@ -230,6 +230,9 @@ class StreetScene(BackgroundSource):
         ahead: np.ndarray = np.all(depth > NEAR, axis=1)
         behind: np.ndarray = np.all(depth <= NEAR, axis=1)
         k = w / v.small[0]
+        points = np.stack([px, py], axis=2).tolist()
+        haze = self.palette.haze
+        fogged = [mix(colour, haze, fog) for colour in colours] if fog > 0.004 else colours
         for a, c in runs(cols, 0):
             left, right = round(a * k), round(c * k)
             v.out.set_clip(pygame.Rect(left, 0, right - left, h))
@@ -237,9 +240,9 @@ class StreetScene(BackgroundSource):
             for i in range(len(colours)):
                 if behind[i]:
                     continue
-                colour = mix(colours[i], self.palette.haze, fog)
+                colour = fogged[i]
                 if seen[i]:
-                    pygame.draw.polygon(v.out, colour, np.stack([px[i], py[i]], axis=1).tolist())
+                    pygame.draw.polygon(v.out, colour, points[i])
                 elif not ahead[i]:
                     pts = clip_near([(float(side[i, j]), float(y[i, j]), float(depth[i, j])) for j in range(4)])
                     if len(pts) >= 3:

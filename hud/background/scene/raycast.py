@@ -131,6 +131,7 @@ class Tables:
         self.horizon = min(h, math.floor(self.cy) + 1)
         rows = np.arange(self.horizon, h, dtype=np.float64) + 0.5
         self.ground_z = f * EYE / (rows - self.cy)  # distance to the ground seen in each row below the horizon
+        self.ground_z32 = self.ground_z.astype(np.float32)
         # The ground level per row: its texels about the size of the row's footprint along the ground.
         footprint = self.ground_z / f * np.sqrt(np.maximum(self.ground_z / EYE, 1.0)) * 0.7
         self.ground_level = np.clip(np.floor(np.log2(np.maximum(footprint / GROUND_TEXEL, 1.0))), 0,
@@ -202,14 +203,15 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
     if hz < h:
         idx = tab.idx
         x0, _, _, z1 = tex.city.bounds
+        dx32, dz32 = dx.astype(np.float32), dz.astype(np.float32)  # single precision: half the memory traffic
         for n, level in enumerate(tex.grounds):
             r0, r1 = tab.ground_rows[n]
             if r1 <= r0:
                 continue
-            zz = tab.ground_z[r0:r1, None]
-            s = level.scale
-            ix = ((pose.x - x0) * s + zz * (dx * s)[None, :]).astype(np.int32)
-            iz = ((z1 - pose.z) * s - zz * (dz * s)[None, :]).astype(np.int32)
+            zz = tab.ground_z32[r0:r1, None]
+            s = np.float32(level.scale)
+            ix = (zz * (dx32 * s)[None, :] + np.float32((pose.x - x0) * level.scale)).astype(np.int32)
+            iz = (zz * (-dz32 * s)[None, :] + np.float32((z1 - pose.z) * level.scale)).astype(np.int32)
             np.clip(ix, 0, level.width - 1, out=ix)
             np.clip(iz, 0, level.height - 1, out=iz)
             iz *= level.width
