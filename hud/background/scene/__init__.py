@@ -38,7 +38,7 @@ __all__ = ["CAFE_QR_PAYLOAD", "CITY_WALK", "DAY", "DEFAULT_HFOV", "NIGHT", "Pale
 DEFAULT_HFOV = 70.0  # degrees: `frame()` is this view
 INTERNAL = 2  # the world is raycast at 1/INTERNAL of the output size, then smoothed up
 CLOSE = 40.0  # metres: nearer than this the café's front is drawn again at full resolution
-CARD = (0.30, 0.40, 1.12)  # the QR card's width, height and bottom edge above the pavement (m)
+CARD = (0.30, 0.40, 1.06)  # the QR card's width, height and bottom edge above the pavement (m)
 
 #: Textures per (palette, route), shared by every StreetScene in the process: painting them takes
 #: about half a second and they are only read afterwards.

@@ -153,10 +153,10 @@ def build_city(route: Route = CITY_WALK, seed: int = 20240917) -> City:
         if not south - 3 < z < n + 3:
             props.append(Prop("tree", w + 1.9, z, i % 3))
         if not south - 3 < z + 7.0 < n + 3:  # no lamp in the crossing, nor just ahead of the walk's start
-            props.append(Prop("lamp", cx + MAIN_ROAD + 0.35, z + 7.0))
+            props.append(Prop("lamp", cx - MAIN_ROAD - 0.35, z + 7.0))  # across the street: none in the wearer's way
     for i, x in enumerate(range(int(far_w) + 5, int(far_e) - 4, 15)):  # Beishan Street and Baidi Road
         if not (w - 3 < x < e + 3 or rw - 6 < x < re + 6):
-            props += [Prop("tree", x, n - 1.9, i % 3), Prop("lamp", x + 7.0, mz - MAIN_ROAD - 0.35)]
+            props += [Prop("tree", x, n - 1.9, i % 3), Prop("lamp", x + 7.0, mz + MAIN_ROAD + 0.35)]
     props += [Prop("island_tree", rx - 0.6, mz + 0.4, 0), Prop("island_tree", rx + 0.9, mz - 0.4, 1)]
     bounds = (far_w - 2.0, far_s - 2.0, far_e + 2.0, far_n + 2.0)
     card = (counter.x, south + COUNTER_CARD)
