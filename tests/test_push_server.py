@@ -445,3 +445,37 @@ def test_device_and_layout_can_be_switched(glasses: Glasses) -> None:
                     {"type": "set_layout", "id": 2, "path": "compact.yaml"}], glasses.url)
     assert sorted(r["id"] for r in replies) == [1, 2] and {r["type"] for r in replies} == {"ack"}
     _wait(lambda: glasses.call(lambda s: (s.device.name, s.layout.path.name)) == ("even-g2", "compact.yaml"))
+
+
+def test_a_flood_gets_one_reply_per_message_in_order_with_turns_and_batched_writes() -> None:
+    """Replies go out in batches (one socket write for many) and the server takes its share in turns
+    while the frame loop waits for it: still one reply each, in order, none merged or lost."""
+    g = Glasses(intake_per_frame=16)
+    try:
+        _flood_in_order(g)
+    finally:
+        g.close()
+
+
+def _flood_in_order(g: Glasses) -> None:
+    with _connect(g.url) as ws:
+        count = 600
+        for i in range(count):
+            ws.send(json.dumps({"type": "status", "id": i, "battery_main": i % 101}))
+        ids = [_recv_until(ws, lambda m: m["type"] in ("ack", "error"), 10.0)["id"] for _ in range(count)]
+        assert ids == list(range(count))
+        assert g.server.received == count and g.server.refused == 0
+
+
+def test_the_frame_loop_gives_a_flooded_server_its_turn_and_waits_at_most_the_budget() -> None:
+    server = PushServer("127.0.0.1", 0, intake_per_frame=4, turn_budget=0.05).start()
+    try:
+        server._saturated = True  # as after a turn that took its whole share, with no client to fill this one
+        began = time.perf_counter()
+        assert server.drain() == []
+        assert 0.04 <= time.perf_counter() - began < 1.0
+        began = time.perf_counter()
+        server.drain()  # the last turn was not saturated: no wait
+        assert time.perf_counter() - began < 0.04
+    finally:
+        server.stop()

@@ -81,10 +81,32 @@ TRANSPORT_MAX_BYTES = 4 * MAX_BYTES
 #: read-ahead at 4 MB a client, 128 MB for 32, what 64 frames of 64 kB were before; the flood bench
 #: measured no difference between 16 and 64.
 READ_AHEAD_FRAMES = 16
+#: Replies written to a client's socket in one write, at most (see `PushServer._write`).
+WRITE_BATCH = 512
 #: 128 messages a frame is 7,680 a second at 60 fps, and at about 80 us each (receive, validate,
 #: acknowledge) leaves most of a 16.7 ms frame to the frame loop. None: no fairness wait.
 DEFAULT_INTAKE_PER_FRAME = 128
+#: How long the frame loop lets the server take its share under a flood, at most (see `drain`):
+#: 128 messages at about 40 us each, with room for a loaded machine.
+DEFAULT_TURN_BUDGET = 0.008
 _LOG = logging.getLogger("hud.push")
+
+
+class _Connection(ServerConnection):
+    """A connection whose queued frames go to the socket in one write instead of one write each.
+
+    `ServerConnection.send_data` writes every frame separately, and asyncio sends each at once: a
+    system call per reply. Joining the frames (in order; an empty chunk still means half-close)
+    changes nothing else on the wire.
+    """
+
+    def send_data(self) -> None:
+        chunks = self.protocol.data_to_send()
+        if len(chunks) > 1 and all(chunks):
+            self.protocol.writes = [b"".join(chunks)]  # read back by send_data below, in one write
+        else:
+            self.protocol.writes = chunks
+        super().send_data()
 
 
 class PushServerError(RuntimeError):
@@ -178,6 +200,7 @@ class PushServer:
                  max_waiting: int = DEFAULT_MAX_WAITING, reply_backlog: int = DEFAULT_REPLY_BACKLOG,
                  hello_timeout: float = DEFAULT_HELLO_TIMEOUT, allowed_origins: Iterable[str] = (),
                  intake_per_frame: int | None = DEFAULT_INTAKE_PER_FRAME, frame_wait: float = 0.1,
+                 turn_budget: float = DEFAULT_TURN_BUDGET,
                  close_timeout: float = 2.0) -> None:
         if token is not None and not token:
             raise PushServerError("the push token must not be empty")
@@ -195,6 +218,9 @@ class PushServer:
         self._since_drain = 0  # messages taken since the frame loop last drained (server thread)
         self._drained: asyncio.Event | None = None
         self._stalled = False  # the frame loop missed `frame_wait`: stop waiting for it until it drains
+        self.turn_budget = turn_budget
+        self._saturated = False  # the server's last turn took its whole share (see `drain`)
+        self._turn_done = threading.Event()  # set by the server thread when its turn's share is taken
         self._port = port
         self._lock = threading.Lock()
         self._inbox: list[Incoming] = []
@@ -277,13 +303,28 @@ class PushServer:
 
     # -- the frame loop's side -----------------------------------------------------------------
     def drain(self) -> list[Incoming]:
-        """Every validated message received since the last call, in arrival order."""
-        with self._lock:
-            items, self._inbox = self._inbox, []
+        """Every validated message received since the last call, in arrival order.
+
+        Under a flood (the server's last turn took its whole share, `intake_per_frame`), the frame
+        loop first gives the server its turn and waits for it, at most `turn_budget` s: the server
+        reads its share with the interpreter lock to itself, then waits for the next frame, so
+        the frame loop renders without it. Why: two threads that both want the lock trade it every
+        5 ms (the interpreter's switch interval), and every time the renderer lets it go (numpy
+        and SDL calls do) it could wait that long to get it back; measured, a flood slowed the
+        frame loop to half of real time with far less work than a frame's time. Taken in turns,
+        the same work fits. Not flooded, nothing waits: a message is read as soon as it comes.
+        """
         loop = self._loop
         if loop is not None and self.intake_per_frame is not None:
+            waiting = self._saturated and not self._stalled
+            if waiting:
+                self._turn_done.clear()
             with contextlib.suppress(RuntimeError):  # stopped in between
                 loop.call_soon_threadsafe(self._on_drained)
+                if waiting:
+                    self._turn_done.wait(self.turn_budget)
+        with self._lock:
+            items, self._inbox = self._inbox, []
         return items
 
     def reply(self, client: Client, message: dict[str, Any] | str) -> None:
@@ -329,14 +370,14 @@ class PushServer:
         self._drained = asyncio.Event()
         # compression=None: loopback traffic gains nothing from deflate, and it costs CPU per message.
         async with serve(self._serve, self.host, self._port, max_size=TRANSPORT_MAX_BYTES, compression=None,
-                         max_queue=READ_AHEAD_FRAMES, close_timeout=self.close_timeout,
+                         max_queue=READ_AHEAD_FRAMES, close_timeout=self.close_timeout, create_connection=_Connection,
                          process_request=self._check_handshake) as server:
             self._port = next(iter(server.sockets)).getsockname()[1]
             self._ready.set()
             await self._stopping.wait()
 
     def _on_drained(self) -> None:
-        self._since_drain, self._stalled = 0, False
+        self._since_drain, self._stalled, self._saturated = 0, False, False
         if self._drained is not None:
             self._drained.set()  # wakes the waiting connections; later waits use a fresh event
             self._drained = asyncio.Event()
@@ -384,20 +425,42 @@ class PushServer:
         peer.closing = True
 
     async def _write(self, peer: _Peer) -> None:
+        """Send the client's replies in order; everything queued at once goes out in one socket write.
+
+        Why batches: a reply per `send` was a system call per message (about 70 us of the server's
+        time under a flood, half of it waiting to get the interpreter lock back), and every call
+        lets the frame loop and the server trade the lock. Each reply is still its own WebSocket
+        message; only the TCP write is shared (see `_Connection.send_data`).
+        """
+        conn = peer.conn
         try:
             while True:
-                item = await peer.queue.get()
-                if isinstance(item, _Close):
-                    await peer.conn.close(item.code, item.reason)
+                batch = [await peer.queue.get()]
+                while not peer.queue.empty() and len(batch) < WRITE_BATCH:
+                    batch.append(peer.queue.get_nowait())
+                texts = [item for item in batch if isinstance(item, str)]
+                if texts:
+                    await self._send_batch(conn, texts)
+                if isinstance(batch[-1], _Close):  # always last: nothing is queued after a close
+                    await conn.close(batch[-1].code, batch[-1].reason)
                     return
-                try:
-                    await peer.conn.send(item)
-                except ConnectionClosed:
-                    raise
-                except Exception:  # one message that cannot be sent must not end this client's replies
-                    _LOG.exception("push: a message to a client could not be sent: %.200r", item)
         except ConnectionClosed:
             pass
+
+    async def _send_batch(self, conn: ServerConnection, texts: list[str]) -> None:
+        """`conn.send` for each text, in one write (as `send` itself does it: wait for a fragmented
+        send, then frames inside `send_context`, which writes and applies flow control on exit)."""
+        while conn.send_in_progress is not None:
+            await asyncio.shield(conn.send_in_progress)
+        encoded: list[bytes] = []
+        for text in texts:
+            try:
+                encoded.append(text.encode())
+            except Exception:  # one message that cannot be sent must not end this client's replies
+                _LOG.exception("push: a message to a client could not be sent: %.200r", text)
+        async with conn.send_context():
+            for data in encoded:
+                conn.protocol.send_text(data)
 
     # -- the handshake: who may connect --------------------------------------------------------
     def _check_handshake(self, conn: ServerConnection, request: Request) -> Response | None:
@@ -467,6 +530,9 @@ class PushServer:
                     break
                 self._since_drain += 1
                 self._receive(client, peer, raw)
+                if self._since_drain == self.intake_per_frame:  # this turn's share is taken: the frame loop's
+                    self._saturated = True
+                    self._turn_done.set()
                 if peer.closing:
                     break
         except ConnectionClosed:
