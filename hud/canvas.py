@@ -20,6 +20,14 @@ class Canvas:
     text: TextRenderer
     #: Where pictures (bitmaps) were drawn: a 1-bit panel dithers these and thresholds the rest (text, icons).
     pictures: list[pygame.Rect] = field(default_factory=list)
+    #: The device's smallest legible text in panel pixels (0.6 deg, `hud.legibility.MIN_DEGREES`).
+    min_text: int = 8
+
+    def small(self, size: int, scale: float) -> int:
+        """A widget's derived smaller text (a tag, a header, secondary lines): `size` x `scale`, but
+        never under the device's smallest legible text (nor above `size`: a layout whose own size is
+        under the minimum is the layout's problem, and `check` reports it)."""
+        return max(min(self.min_text, size), round(size * scale), 8)
 
     def level(self, spec: WidgetSpec, emphasis: float = 1.0) -> int:
         """The grey level for an element of `emphasis` (0..1) in a widget of `spec.brightness`."""

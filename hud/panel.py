@@ -7,6 +7,7 @@ applied by SDL's blitter costs far less per frame than doing either in Python or
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -94,6 +95,9 @@ class PanelRenderer:
         self.levels = min(theme.levels, device.levels)
         self.size = device.panel
         self.rects = [(spec, place(spec, self.size)) for spec in layout.widgets]
+        from hud.legibility import MIN_DEGREES  # here: hud.legibility imports this module
+        # The smallest legible text on this device in panel pixels: widgets never derive smaller text.
+        self.min_text = math.ceil(MIN_DEGREES * device.panel[1] / device.fov[1] - 1e-9)
         self._grey = pygame.Surface(self.size, depth=24)
         self.quantise = True  # the optics stage "quantise"; off shows the design's ideal greys
         self._indexed = pygame.Surface(self.size, depth=8)
@@ -116,7 +120,7 @@ class PanelRenderer:
         grey = self._grey
         grey.fill((0, 0, 0))
         self.text.fit_problems = []
-        canvas = Canvas(grey, self.text)
+        canvas = Canvas(grey, self.text, min_text=self.min_text)
         # One primary item at a time (hud.model.primary): the others wait, an ordinary notification
         # becomes a one-line chip, and a secondary widget the primary one overlaps is hidden.
         top = primary.primary(state)

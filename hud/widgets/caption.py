@@ -1,5 +1,6 @@
 """Assistant caption: idle (nothing: saves power), listening (animated voice bars and the live
-transcript), thinking (pulsing dots), answering (text appearing as it streams, newest lines kept).
+transcript, wrapped, newest lines kept), thinking (pulsing dots), answering (text appearing as it streams,
+newest lines kept).
 
 The answer is wrapped whole and balanced before it streams, and the streamed characters fill
 those lines: nothing reflows while it streams. An answer that repeats what a card or notification
@@ -92,22 +93,26 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         return
 
     cy = rect.bottom - line_h // 2
-    _assistant_mark(canvas, (mark_x, cy), r, level, now, active=True)
     if cap.mode == "listening":
-        used = _voice_bars(canvas, x, cy, round(line_h * 0.7), level, now)
         words = cap.heard or "Listening…"
         emphasis = 1.0 if cap.heard else 0.9
-        tx = x + used + max(8, size // 2)
-        line = text.ellipsize(words, size, rect.right - tx - text.width("“”", size))
-        # The transcript is the wearer's own words: shown quoted, slightly dimmer than answers.
-        if cap.heard:
-            line = f"“{line}”"
-        text.draw(canvas.surface, line, (tx, rect.bottom - line_h), size, canvas.level(spec, emphasis * 0.85))
-    else:  # thinking
-        for i in range(3):
-            phase = (now * 2.2 - i * 0.33) % 1.0
-            bright = 0.35 + 0.65 * max(0.0, math.sin(phase * math.pi))
-            canvas.dot((x + 6 + i * (size // 2 + 4), cy), max(3, size // 7), canvas.level(spec, bright))
-        tx = x + 3 * (size // 2 + 4) + 12
-        text.draw(canvas.surface, "Thinking…", (tx, rect.bottom - line_h), size, canvas.level(spec, 0.6),
-                  width=rect.right - tx)
+        bars_w = 5 * (max(3, round(line_h * 0.7) // 6) + 3)
+        tx = x + bars_w + max(8, size // 2)
+        # The transcript is the wearer's own words: shown quoted, slightly dimmer than answers. It wraps
+        # like a live caption, the newest words at the bottom and the oldest lines leaving at the top.
+        lines = text.wrap(f"“{words}”" if cap.heard else words, size, rect.right - tx)[-spec.max_lines:]
+        top = rect.bottom - len(lines) * line_h
+        _assistant_mark(canvas, (mark_x, top + line_h // 2), r, level, now, active=True)
+        _voice_bars(canvas, x, top + line_h // 2, round(line_h * 0.7), level, now)
+        for i, line in enumerate(lines):
+            text.draw(canvas.surface, line, (tx, top + i * line_h), size, canvas.level(spec, emphasis * 0.85))
+        return
+    _assistant_mark(canvas, (mark_x, cy), r, level, now, active=True)
+    # thinking
+    for i in range(3):
+        phase = (now * 2.2 - i * 0.33) % 1.0
+        bright = 0.35 + 0.65 * max(0.0, math.sin(phase * math.pi))
+        canvas.dot((x + 6 + i * (size // 2 + 4), cy), max(3, size // 7), canvas.level(spec, bright))
+    tx = x + 3 * (size // 2 + 4) + 12
+    text.draw(canvas.surface, "Thinking…", (tx, rect.bottom - line_h), size, canvas.level(spec, 0.6),
+              width=rect.right - tx)

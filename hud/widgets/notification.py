@@ -22,7 +22,7 @@ def _chip(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState) 
     note = state.notes.current
     assert note is not None
     text = canvas.text
-    small = max(8, round(spec.font_size * 0.75))
+    small = canvas.small(spec.font_size, 0.75)
     pad = max(6, small // 2)
     count = f"  +{state.notes.waiting}" if state.notes.waiting else ""
     words = f"{note.app.upper()} · {note.title}" if note.title else note.app.upper()
@@ -47,7 +47,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         _chip(canvas, rect, spec, state)
         return
     size = spec.font_size
-    small = max(8, round(size * 0.75))
+    small = canvas.small(size, 0.75)
     pad = max(6, size // 2)
     inner_w = rect.width - 2 * pad
     text = canvas.text

@@ -108,7 +108,8 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     The icon (scan mark, voiceprint, check, cross, dash, clock) stands left of the three lines,
     as tall as they are. Vertical space left over is shared equally above, between and below the
     blocks, so the card is balanced at every panel size; when it is too short, the method line
-    goes first (recorded as a fit problem).
+    goes first (recorded as a fit problem). A merchant name too long for its line gets a second
+    line if the height allows it, else it is ellipsised.
     """
     pay = state.pay
     if pay is None:
@@ -117,7 +118,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     fade = 0.5 if dim else 1.0
     size = spec.font_size
     text = canvas.text
-    small, big = max(8, round(size * 0.8)), round(size * 1.7)
+    small, big = canvas.small(size, 0.8), round(size * 1.7)
     outcome = pay.phase in ("success", "failed")
     word_size = round(size * 1.15) if pay.phase == "success" else size
     h_small, h_big, h_word = text.line_height(small), text.line_height(big), text.line_height(word_size)
@@ -131,6 +132,16 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         text.problem(method, "", "dropped")
         method, block = "", h_small + h_big
         spare = rect.height - block - bottom_block
+    pad = max(10, size // 2 + 4)
+    icon = min(block - 4, round(size * 3.4))
+    merchant = [pay.request.merchant]
+    if text.width(merchant[0], small) > rect.width - 3 * pad - icon and spare - h_small >= 12:
+        # Who is paid is what the wearer checks before saying "confirm": a long merchant name gets a
+        # second line when the card has the height for it (after the method line), not an ellipsis.
+        block += h_small
+        spare -= h_small
+        icon = min(block - 4, round(size * 3.4))
+        merchant = text.wrap(merchant[0], small, rect.width - 3 * pad - icon, max_lines=2, balance=True)
     gap = max(4, spare // 3)
 
     card_level = canvas.level(spec, 0.6 * fade)
@@ -138,17 +149,16 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     if pay.phase == "failed":  # a double border: the one state that must not be missed
         canvas.outline(rect.inflate(-8, -8), card_level, width=1, radius=max(6, size // 2))
 
-    pad = max(10, size // 2 + 4)
     top = rect.y + gap
-    icon = min(block - 4, round(size * 3.4))
     box = pygame.Rect(rect.x + pad, top + (block - icon) // 2, icon, icon)
     _icon(canvas, pay, box, canvas.level(spec, fade), now)
 
     x = box.right + pad
     width = rect.right - pad - x
     y = top
-    text.draw(canvas.surface, pay.request.merchant, (x, y), small, canvas.level(spec, 0.75 * fade), width=width)
-    y += h_small
+    for line in merchant:
+        text.draw(canvas.surface, line, (x, y), small, canvas.level(spec, 0.75 * fade), width=width)
+        y += h_small
     text.draw(canvas.surface, format_amount(pay.request.amount, pay.request.currency), (x, y), big,
               canvas.level(spec, fade), bold=True, width=width)
     y += h_big

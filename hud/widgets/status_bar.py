@@ -49,6 +49,7 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
     iy = rect.y + (rect.height - icon_h) // 2
     x = rect.right
     blink_off = int(now * 2) % 2 == 1
+    tag_size = canvas.small(size, 0.7)
     for percent, tag in ((status.battery_swap, "B"), (status.battery_main, "A")):
         label = f"{percent}%"
         x -= canvas.text.width(label, size)
@@ -59,9 +60,9 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         w = round(icon_h * 1.9) + max(2, icon_h // 6)
         x -= w
         _battery(canvas, x, iy, icon_h, percent, level if not (low and blink_off) else level // 3, tag)
-        tag_w = canvas.text.width(tag, round(size * 0.7))
+        tag_w = canvas.text.width(tag, tag_size)
         x -= tag_w + 4
-        canvas.text.draw(canvas.surface, tag, (x, ty + text_h // 8), round(size * 0.7), level)
+        canvas.text.draw(canvas.surface, tag, (x, ty + (text_h // 8 if tag_size < size else 0)), tag_size, level)
         x -= 16
 
     conn = status.connectivity
