@@ -203,7 +203,10 @@ class DemoWindow:
             self.session.push(ev.PayConfirm(by="gaze"))
         codes = self.session.codes
         if codes is not None:  # the pointer is the gaze on the codes the camera sees, too
-            codes.gaze = self._pointer_in_view() if self.view != "panel" else None
+            if not codes.scripted:  # a scenario's gaze leads while it lasts (hud.codes.watcher)
+                pointer = self._pointer_in_view() if self.view != "panel" else None
+                to_codes = self.session.code_size[0] / self.session.view[0]  # view pixels -> the codes' picture
+                codes.gaze = None if pointer is None else (pointer[0] * to_codes, pointer[1] * to_codes)
             plan = codes.poll(self.session.now)
             if plan:
                 self.session.schedule(plan)
@@ -301,7 +304,7 @@ class DemoWindow:
         self.times.append((time.perf_counter() - started) * 1000)
         codes = self.session.codes
         if codes is not None and codes.wants(self.session.now):  # a copy goes to the worker thread
-            codes.offer(self.session.render_background(), self.session.now)
+            codes.offer(self.session.code_frame(self.session.now), self.session.now)
         area = window.get_rect()
         if self.view == "panel" and area.height > 4 * CHROME_BAND:
             area = area.inflate(0, -2 * CHROME_BAND)
@@ -363,7 +366,7 @@ class DemoWindow:
         codes = self.session.codes
         if codes is None:
             return
-        scale = frame.height / self.session.view[1]
+        scale = frame.height / self.session.code_size[1]  # code boxes are in the codes' picture's pixels
         for code in codes.codes:
             x, y, w, h = code.box
             box = pygame.Rect(frame.x + round(x * scale), frame.y + round(y * scale), max(2, round(w * scale)),

@@ -48,6 +48,9 @@ def _event_bytes(timed: ev.Timed) -> int:
     return 200 + sum(sys.getsizeof(v) for v in vars(timed.event).values() if isinstance(v, str))
 
 
+#: The width, in pixels, of the picture codes are read from (see `Session.code_size`).
+CODE_WIDTH = 1280
+
 @dataclass
 class EventLog:
     """What happened in a session: the latest events, and a checkpoint standing for all older ones.
@@ -291,7 +294,7 @@ class Session:
             tick = self.codes.due(now) if self.codes is not None else None
             if tick is not None and all(e is None or tick < e.at for e in (scripted, planned)):
                 assert self.codes is not None  # a code read at a fixed clock time (hud.codes.watcher)
-                plan = self.codes.tick(self._view_of_world(tick), tick)
+                plan = self.codes.tick(self.code_frame(tick), tick)
                 self._scheduled = sorted([*self._scheduled, *plan], key=lambda t: t.at)
             elif planned is not None and planned.at <= now and (scripted is None or planned.at < scripted.at):
                 self._apply(self._scheduled.pop(0))
@@ -312,7 +315,7 @@ class Session:
                     return
                 raise
         if isinstance(timed.event, ev.Gaze) and self.codes is not None:
-            self.codes.look(timed.event, timed.at, self.view)
+            self.codes.look(timed.event, timed.at, self.code_size)
         self.state = apply(self.state, timed.event, timed.at)
         self.log.append(timed)
         if self.recorder is not None:
@@ -393,11 +396,25 @@ class Session:
         """The world in the view: the central `view_fov` degrees of the camera's picture."""
         return self._view_of_world(self.now)
 
-    def _view_of_world(self, t: float) -> pygame.Surface:
-        """The world in the view at clock time `t`: what the composite shows behind the display, and so
-        what codes are read from (a gaze's x, y are fractions of this view, as the window's pointer is)."""
+    def _view_of_world(self, t: float, size: tuple[int, int] | None = None) -> pygame.Surface:
+        """The world in the view at clock time `t` (at `size`, the view's by default)."""
         assert self.view_fov is not None
-        return self.background.view(t, self.view, self.view_fov)
+        return self.background.view(t, size or self.view, self.view_fov)
+
+    @property
+    def code_size(self) -> tuple[int, int]:
+        """The pixels codes are read at: the view's picture at a fixed width (CODE_WIDTH).
+
+        Why fixed: the glasses' camera has its own resolution, whatever the size of the window or
+        the screenshot; a code readable in a 1280-wide view must trigger the same events in a
+        320x180 test run (where it would be 1 px a module) and at 4K (where reading would cost 9x).
+        A gaze's x, y are fractions of the view, so they mean the same place in this picture."""
+        width, height = self.view
+        return CODE_WIDTH, max(1, round(CODE_WIDTH * height / width))
+
+    def code_frame(self, t: float) -> pygame.Surface:
+        """What the codes are read from at clock time `t` (see `code_size`)."""
+        return self._view_of_world(t, self.code_size)
 
     def metered(self, background: pygame.Surface) -> pygame.Surface:
         """What the display's auto-brightness meters in a frame whose view is `background`: the

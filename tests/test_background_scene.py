@@ -70,8 +70,9 @@ def test_the_route_turns_where_navigation_turns() -> None:
     r = CITY_WALK
     heading = lambda t: math.degrees(r.pose(t).heading) % 360  # noqa: E731
     assert heading(3.0) == pytest.approx(0.0)  # north up the start street
-    assert 20 < heading(5.0) < 70  # turning right at the scenario's "turn right" (5 s)
-    assert heading(7.0) == pytest.approx(90.0)  # east along Beishan Street
+    assert heading(10.0) == pytest.approx(0.0)  # "turn right in 10 m" at 5 s, walked at 1.4 m/s
+    assert 20 < heading(12.1) < 70  # turning right where the countdown reaches 0
+    assert heading(14.0) == pytest.approx(90.0)  # east along Beishan Street
     assert heading(26.0) == pytest.approx(90.0)
     assert heading(28.0) != pytest.approx(90.0, abs=5)  # round the roundabout
     assert heading(35.5) == pytest.approx(90.0)  # out at exit 2, Baidi Road, arriving

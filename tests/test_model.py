@@ -13,16 +13,16 @@ from hud.state import HudState, apply
 
 
 @pytest.mark.parametrize(("metres", "text"), [
-    (1234, "1.2 km"), (420, "450 m"), (200, "200 m"), (191, "200 m"), (50, "50 m"), (44, "50 m"),
-    (10, "now"), (0, "now"),
+    (1234, "1.2 km"), (420, "450 m"), (200, "200 m"), (191, "200 m"), (50, "50 m"), (44, "45 m"),
+    (10, "10 m"), (6, "10 m"), (3.5, "5 m"), (3, "now"), (0, "now"),
 ])
 def test_distance_rounds_up_like_navigation_apps(metres: float, text: str) -> None:
     assert format_distance(metres) == text
 
 
 def test_arrival_reads_arrived() -> None:
-    assert format_distance(5, "arrive") == "arrived"
-    assert format_distance(25, "arrive") == "30 m"
+    assert format_distance(2, "arrive") == "arrived"
+    assert format_distance(25, "arrive") == "25 m"
 
 
 def test_eta() -> None:
@@ -72,7 +72,7 @@ def test_a_step_that_disagrees_by_more_than_two_minutes_moves_the_arrival() -> N
 
 
 def test_arrived_shows_no_minutes() -> None:
-    s = _walk((0.0, ev.Navigate(maneuver="arrive", distance=5, eta=0.5)))
+    s = _walk((0.0, ev.Navigate(maneuver="arrive", distance=2, eta=0.5)))
     assert s.nav is not None and s.nav.arrived(1.0)
 
 

@@ -55,6 +55,10 @@ class CodeWatcher:
     #: Where the wearer looks, in view pixels (None: nowhere in particular), and until when (clock).
     gaze: tuple[float, float] | None = None
     gaze_until: float = float("inf")
+    #: A scripted gaze is being followed (a scenario's `gaze` event): read synchronously at fixed
+    #: clock times even in the window, and the pointer does not move it, so the demo's autopilot
+    #: (the city walk looks at the café's QR code) plays the same in the window as headless.
+    scripted: bool = False
     dwell: GazeDwell = field(default_factory=GazeDwell)
     codes: list[Code] = field(default_factory=list)  # the latest read
     note: str = ""  # the latest thing worth a word on the status line
@@ -105,6 +109,7 @@ class CodeWatcher:
         """A scripted gaze: the wearer looks at (x, y) of the view for `seconds` from `at`."""
         self.gaze = (event.x * view[0], event.y * view[1])
         self.gaze_until = at + event.seconds
+        self.scripted = True
         self._tick = max(self._tick, _ceil(at / self.interval))
 
     def target(self, codes: list[Code]) -> Code | None:
@@ -156,6 +161,7 @@ class CodeWatcher:
     def reset(self) -> None:
         """Back to t = 0 (a restart): no gaze, no codes, no dwell; a pending read is dropped."""
         self.gaze, self.gaze_until, self.codes, self.note = None, float("inf"), [], ""
+        self.scripted = False
         self.dwell = GazeDwell(self.dwell.dwell)
         self._tick, self._pending, self._offered_at = 0, None, -float("inf")
         self._generation += 1
@@ -163,11 +169,11 @@ class CodeWatcher:
     # -- synchronous: fixed clock times ----------------------------------------------------
     def due(self, now: float) -> float | None:
         """The next decode time not after `now` while a scripted gaze lasts, else None."""
-        if not self.sync or self.gaze is None:
+        if not (self.sync or self.scripted) or self.gaze is None:
             return None
         at = round(self._tick * self.interval, 6)
         if at > self.gaze_until:
-            self.gaze = None
+            self.gaze, self.scripted = None, False
             self.codes = []
             self.dwell.update(None, at)
             return None

@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-#: Within this many metres the instruction reads "now".
-NOW_METRES = 10.0
+#: Within this many metres the instruction reads "now": a few steps on foot (walking apps say "now" at
+#: the corner, not half a block before it).
+NOW_METRES = 3.0
 #: A step's estimate moves the route's arrival time only when it differs by more than this.
 REESTIMATE_SECONDS = 120.0
 
@@ -63,7 +64,7 @@ def format_distance(metres: float, maneuver: str = "straight") -> str:
         return "now"
     if metres >= 1000:
         return f"{metres / 1000:.1f} km"
-    step = 50 if metres >= 300 else 10
+    step = 50 if metres >= 300 else 10 if metres >= 50 else 5  # on foot, the last metres count in 5s
     # Round up so a countdown never claims to be closer than it is.
     return f"{int(math.ceil(metres / step) * step)} m"
 

@@ -1,7 +1,8 @@
 """The city walk's route as data: where the wearer stands and which way they face at clock time t.
 
-Why legs with times: the scenario's navigation events happen at fixed times (turn right at 5 s,
-the roundabout from 26.5 s, arrival at 35.5 s, the QR code on the counter from 38 s to 48 s), so
+Why legs with times: the scenario's navigation events happen at fixed times and count down at
+walking speed (turn right at about 12 s, the roundabout from 26 s, arrival at 35.5 s, the QR code on
+the counter from 38 s to 48 s), so
 the route is written against those times and the pose at `t` is found by walking the legs. The
 walker walks at WALK_SPEED on walks and arcs; turns on the spot and standing take their time.
 """
@@ -14,6 +15,10 @@ from dataclasses import dataclass
 from hud.background.scene.world import WALK_SPEED
 
 __all__ = ["CITY_WALK", "COUNTER_STEP", "Leg", "Pose", "Route"]
+
+#: When the walker reaches the first corner and starts turning right: the scenario's "turn right in
+#: 10 m" at 5.0 s counts down at walking speed to the middle of the turn (5.0 + 10 / 1.4 = 12.1 s).
+TURN_AT = 11.3
 
 #: From the pavement's walking line (3.3 m from the café front) a step of this towards the counter:
 #: the wearer stands 2.7 m from the front, about 2.4 m from the QR stand, so the counter, the stand
@@ -109,9 +114,9 @@ class Route:
 #: Coffee on the right (35.5 s), a turn and a step to its counter, the QR code from 37.5 s to 48 s, then on
 #: along Baidi Road. One minute, the scenario's length; then it starts again.
 CITY_WALK = Route(
-    Pose(0.0, 1.8 - 4.15 * WALK_SPEED, 0.0),
+    Pose(0.0, 1.8 - TURN_AT * WALK_SPEED, 0.0),
     (
-        Leg("walk", "start street", until=4.15),
+        Leg("walk", "start street", until=TURN_AT),
         Leg("arc", "turn right", radius=1.5, angle=90.0),
         Leg("walk", "Beishan Street", until=26.0),
         Leg("arc", "roundabout in", radius=2.0, angle=38.0),
