@@ -264,7 +264,8 @@ def transitions(state: HudState) -> list[float]:
 
 
 def moments_of(session: Session) -> list[float]:
-    """The moments `check_session` renders: t = 0, every event, and just after every timed transition."""
+    """The moments `check_session` renders: t = 0, every event (scripted, or made by the run: an answer, a
+    payment opened by a QR code), and just after every timed transition."""
     return [t for t, _ in _walk(session, lambda: None)]
 
 
@@ -286,7 +287,11 @@ def _walk(session: Session, visit: Callable[[], T]) -> list[tuple[float, T]]:
             after = round(u + SETTLE, 6)
             if t < after <= duration and after not in done:
                 heapq.heappush(todo, after)
-    return out
+        for timed in session.log:  # what the run itself made (an answer, a payment a code opened) is a moment too
+            at = round(timed.at, 6)
+            if at <= duration and at not in done:
+                heapq.heappush(todo, at)
+    return sorted(out, key=lambda moment: moment[0])  # a made event can be found after a later moment
 
 
 @dataclass

@@ -46,7 +46,7 @@ CASES: dict[str, list[tuple[list[ev.Event], float]]] = {
                                   exit=2 if m == "roundabout" else None)], 0.5)]
        for m in ev.MANEUVERS},
     "nav-km": [([ev.Navigate(maneuver="straight", distance=2350, street="Hubin Road", eta=28)], 0.5)],
-    "nav-now": [([ev.Navigate(maneuver="left", distance=60, street="Beishan Street", eta=1, speed=10)], 5.5)],
+    "nav-now": [([ev.Navigate(maneuver="left", distance=60, street="Beishan Street", eta=1, speed=10)], 5.8)],
     "nav-arrived": [([ev.Navigate(maneuver="arrive", distance=20, street="Blue Bottle Coffee", speed=10)], 2.0)],
     "nav-cjk-street": [([ev.Navigate(maneuver="right", distance=90, street="北山街", eta=2)], 0.5)],
     "pay-detected": [([COFFEE], 0.5)],
