@@ -39,6 +39,10 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _sizes(text: str) -> list[tuple[int, int]]:
+    return [_size(part) for part in text.split(",") if part.strip()]
+
+
 def _folder(text: str) -> Path:
     """An --allow folder: it must exist now, so a typo does not silently allow nothing."""
     if not Path(text).is_dir():
@@ -208,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
                                        "ratio to a plain memory copy of a frame timed in the same run.")
     bench.add_argument("--frames", type=int, default=200, help="frames per stage (default 200)")
     bench.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH")
+    bench.add_argument("--sizes", type=_sizes, metavar="WxH,...",
+                       help="also: the whole frame over the city walk's frames at 60 fps at each size, median and "
+                            "p99 against a cold copy, beside the goals (e.g. 1280x720,1920x1080,3840x2160)")
+    bench.add_argument("--sequence-frames", type=int, default=360, metavar="N",
+                       help="frames per size for --sizes (default 360: six runs of 60 consecutive frames)")
     bench.add_argument("--device", metavar="NAME")
     bench.add_argument("--background", default="scene", metavar="SPEC")
     bench.add_argument("--view-fov", metavar="DEG", help="the view's field of view, or 'camera' (default 50)")
@@ -468,10 +477,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         print(run_snapshot_bench())
         return EXIT_OK
-    from hud.bench import run_bench
+    from hud.bench import run_bench, run_sizes
 
+    fov = view_fov(args.view_fov, 70.0)
     print(run_bench(frames=args.frames, view=args.size, device=args.device, background=args.background,
-                    view_fov=view_fov(args.view_fov, 70.0)))
+                    view_fov=fov))
+    if args.sizes:
+        print(run_sizes(args.sizes, frames=args.sequence_frames, device=args.device, background=args.background,
+                        view_fov=fov))
     return EXIT_OK
 
 

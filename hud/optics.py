@@ -24,6 +24,7 @@ from typing import Any, cast
 import numpy as np
 
 from hud.device import Device
+from hud.lightadd import LitBytes, add_table
 from hud.pg import pygame
 
 STAGES = ("light", "brightness", "bloom", "ghost", "blur", "eyebox", "quantise")
@@ -94,9 +95,25 @@ def light_palette(base: list[tuple[int, int, int]], g: float) -> list[tuple[int,
     return light
 
 
+#: ADD as the flat table `hud.lightadd` looks up (index `h << 8 | b`).
+ADD_FLAT = add_table(ADD)
+
+
 def add_light(out: pygame.Surface, layer: pygame.Surface, at: tuple[int, int]) -> None:
     """Add `layer`'s light to `out` at `at` in linear light. Only lit pixels are touched, and only
-    the part of the layer inside `out` (a display partly outside a narrow view is cut at its edge)."""
+    the part of the layer inside `out` (a display partly outside a narrow view is cut at its edge).
+
+    The compositor keeps the lit bytes between frames (`hud.lightadd`); this finds them each call."""
+    lit = LitBytes.of(layer, at, out)
+    if lit is None:
+        add_light_pixels(out, layer, at)
+    else:
+        lit.add_to(out, ADD_FLAT)
+
+
+def add_light_pixels(out: pygame.Surface, layer: pygame.Surface, at: tuple[int, int]) -> None:
+    """`add_light` pixel by pixel: any two 32-bit layouts, and the reference the faster form is
+    tested against (tests/test_frame_cache.py)."""
     w, h = layer.get_size()
     x0, y0 = at
     left, top = max(0, -x0), max(0, -y0)  # the layer's part inside the view

@@ -234,3 +234,15 @@ def test_view_fov_camera_shows_the_whole_picture_and_a_narrower_camera_narrows_t
     for command in ("legibility", "power", "record"):
         assert "--view-fov" in build_parser()._subparsers._group_actions[0].choices[command].format_help()
     assert main(["shot", "--at", "1", "--size", "320x180", "--camera-fov", "40", "--out", str(tmp_path / "n.png")]) == 0
+
+
+def test_bench_sizes_prints_the_whole_frame_goals_per_size(capsys) -> None:
+    # Only that it runs and prints its rows: figures depend on the machine, so nothing is timed here.
+    assert main(["bench", "--frames", "3", "--size", "160x90", "--sizes", "160x90,192x108",
+                 "--sequence-frames", "6"]) == 0
+    out = capsys.readouterr().out
+    assert "memory copy" in out and "whole frame" in out  # the per-stage table is kept
+    assert "60 frames/s" in out and "cold copy" in out and "p99" in out
+    for size in ("160x90", "192x108"):
+        row = next(line for line in out.splitlines() if line.startswith(size))
+        assert "<= 10x copy:" in row and ("met" in row or "MISSED" in row)
