@@ -468,14 +468,15 @@ def _flood_in_order(g: Glasses) -> None:
 
 
 def test_the_frame_loop_gives_a_flooded_server_its_turn_and_waits_at_most_the_budget() -> None:
-    server = PushServer("127.0.0.1", 0, intake_per_frame=4, turn_budget=0.05).start()
+    # A budget far above scheduling noise, so a loaded machine cannot blur waiting and not waiting.
+    server = PushServer("127.0.0.1", 0, intake_per_frame=4, turn_budget=0.5).start()
     try:
         server._saturated = True  # as after a turn that took its whole share, with no client to fill this one
         began = time.perf_counter()
         assert server.drain() == []
-        assert 0.04 <= time.perf_counter() - began < 1.0
+        assert 0.45 <= time.perf_counter() - began < 5.0
         began = time.perf_counter()
         server.drain()  # the last turn was not saturated: no wait
-        assert time.perf_counter() - began < 0.04
+        assert time.perf_counter() - began < 0.45
     finally:
         server.stop()

@@ -195,7 +195,7 @@ def test_a_billion_laughs_is_refused_without_expanding(tmp_path: Path) -> None:
     path = write(tmp_path, "l0: &l0 [lol]\n" + levels + "widgets: [{kind: label, text: x}]\n")
     start = time.perf_counter()
     (problem,) = refused(path)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 10.0  # not a speed goal: 9^12 expanded values would take hours
     assert "more than 100 alias references ('*name') in one file" in problem
 
 
@@ -214,13 +214,12 @@ def test_a_long_list_is_refused_at_the_list(tmp_path: Path) -> None:
     assert refused(path) == ["1:10: 20001 items in one list; the limit is 10000"]
 
 
-def test_a_file_of_many_values_is_refused_quickly(tmp_path: Path) -> None:
+def test_a_file_of_many_values_is_refused_at_the_limit(tmp_path: Path) -> None:
+    """Refused by the value count while composing (no timing here: a timed test fails on a loaded machine)."""
     path = write(tmp_path, "widgets: [" + "1, " * 100_000 + "1]\n")
     assert path.stat().st_size > 300_000
-    start = time.perf_counter()
     assert refused(path) == ["1:1: more than 100000 values (scalars, lists and mappings) in one file: "
                              "the limit for a YAML file"]
-    assert time.perf_counter() - start < 1.0
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
