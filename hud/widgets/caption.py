@@ -114,5 +114,5 @@ def draw(canvas: Canvas, rect: pygame.Rect, spec: WidgetSpec, state: HudState, n
         bright = 0.35 + 0.65 * max(0.0, math.sin(phase * math.pi))
         canvas.dot((x + 6 + i * (size // 2 + 4), cy), max(3, size // 7), canvas.level(spec, bright))
     tx = x + 3 * (size // 2 + 4) + 12
-    text.draw(canvas.surface, "Thinking…", (tx, rect.bottom - line_h), size, canvas.level(spec, 0.6),
+    text.draw(canvas.surface, "Thinking…", (tx, rect.bottom - line_h), size, canvas.level(spec, 0.8),
               width=rect.right - tx)
