@@ -83,7 +83,7 @@ def test_a_layout_edit_shows_within_one_interval_and_a_broken_one_keeps_the_last
 ) -> None:
     layout = files["layout"]
     before = _pixels(session)
-    _edit(layout, "font_size: 20\n    brightness: 0.9", "font_size: 30\n    brightness: 0.9")  # the notification
+    _edit(layout, "font_size: 20\n    brightness: 0.9\n", "font_size: 30\n    brightness: 0.9\n")  # the notification
     assert hot.poll(0.2) == []  # not yet: polls are `interval` apart
     assert hot.poll(0.25) == [Change("layout", layout)]
     assert hot.apply(session) is None

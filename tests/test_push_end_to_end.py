@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -94,8 +95,8 @@ def _hostile_tree(base: Path) -> tuple[Path, Path]:
         f.truncate(20 * 1024 * 1024)  # 20 MB as far as stat can tell; never read
     os.mkfifo(allowed / "pipe.yaml")  # opening it for reading would block until a writer comes: never opened
     (allowed / "escape.yaml").symlink_to(outside / "stolen.yaml")
-    (allowed / "nan.yaml").write_text((paths.LAYOUTS / "default.yaml").read_text().replace(
-        "brightness: 0.7", "brightness: .nan", 1))
+    (allowed / "nan.yaml").write_text(re.sub(r"brightness: [0-9.]+", "brightness: .nan",
+                                             (paths.LAYOUTS / "default.yaml").read_text(), count=1))
     return allowed, outside
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import string
 from collections.abc import Iterator
@@ -39,8 +40,8 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     (allowed / ".env").write_text(f"API_TOKEN={SECRET}\n")
     (allowed / "key.yaml").write_text(key)
     (allowed / "settings.yaml").write_text("name: mine\nwidgets: 3\n")
-    (allowed / "nan.yaml").write_text((paths.LAYOUTS / "default.yaml").read_text().replace(
-        "brightness: 0.7", "brightness: .nan", 1))
+    (allowed / "nan.yaml").write_text(re.sub(r"brightness: [0-9.]+", "brightness: .nan",
+                                             (paths.LAYOUTS / "default.yaml").read_text(), count=1))
     (allowed / "font.yaml").write_text((paths.LAYOUTS / "compact.yaml").read_text().replace(
         "  levels: 16\n", f"  levels: 16\n  fonts:\n    regular: {outside / 'font.otf'}\n", 1))
     shutil.copy(paths.FONTS / "Inter-Medium.otf", outside / "font.otf")  # a real font, but not in a root
