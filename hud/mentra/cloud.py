@@ -336,8 +336,7 @@ class MentraCloud:
         body = wire.webhook_session_request(link.session_id, self.user_id, self.url)
         status, text = await asyncio.get_running_loop().run_in_executor(None, self._post, link.url, body,
                                                                          self.webhook_timeout)
-        if status == 200 and link.conn is not None:
-            link.error = ""
+        if status == 200 and link.conn is not None:  # (the join cleared the last error; a refusal since stays)
             return True
         if status is None and "refused" in text:
             if link.state != "waiting":
