@@ -144,8 +144,16 @@ class Tables:
         # The sky panorama: one turn of the horizon, `turn` pixels wide, sky rows tall.
         self.turn = max(1, round(2 * math.pi * f))
         self.sky = sky.ravel()
-        self.sky_rows = (np.minimum(np.arange(self.horizon), sky.shape[0] - 1) * self.turn)[:, None]
+        self.sky2d = sky.reshape(-1, self.turn)[np.minimum(np.arange(self.horizon), sky.shape[0] - 1)]
         self.idx = np.empty((h - self.horizon, w), np.int32)
+        self.vi = np.arange(h, dtype=np.int32)[:, None]
+        # Scratch, so that a frame allocates nothing the size of the picture.
+        self.f64 = np.empty((h, w), np.float64)
+        self.f32 = np.empty((h, w), np.float32)
+        self.i32 = np.empty((h, w), np.int32)
+        self.j32 = np.empty((h, w), np.int32)
+        self.u32 = np.empty((h, w), np.uint32)
+        self.m1 = np.empty((h, w), np.bool_)
 
 
 def sky_panorama(palette: Palette, width: int, rows: int, cy: float, clouds: np.ndarray | None) -> np.ndarray:
@@ -198,27 +206,38 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
     angle = pose.heading + np.arctan(tab.a)
     sky_cols = np.floor(angle * tab.turn / (2 * math.pi)).astype(np.int32) % tab.turn
     if hz > 0:
-        np.take(tab.sky, tab.sky_rows + sky_cols[None, :], out=out[:hz])
-    # Ground: each pixel below the horizon, by its distance (row) and direction (column).
+        np.take(tab.sky2d, sky_cols, axis=1, out=out[:hz], mode="clip")  # (indices are in range: no checks)
+    # Ground: each pixel below the horizon, by its distance (row) and direction (column), as an
+    # index into the texture buffer (taken after the facades have put theirs over it).
+    idx = tab.idx
     if hz < h:
-        idx = tab.idx
         x0, _, _, z1 = tex.city.bounds
         dx32, dz32 = dx.astype(np.float32), dz.astype(np.float32)  # single precision: half the memory traffic
         for n, level in enumerate(tex.grounds):
-            r0, r1 = tab.ground_rows[n]
-            if r1 <= r0:
+            g0, g1 = tab.ground_rows[n]
+            if g1 <= g0:
                 continue
-            zz = tab.ground_z32[r0:r1, None]
             s = np.float32(level.scale)
-            ix = (zz * (dx32 * s)[None, :] + np.float32((pose.x - x0) * level.scale)).astype(np.int32)
-            iz = (zz * (-dz32 * s)[None, :] + np.float32((z1 - pose.z) * level.scale)).astype(np.int32)
-            np.clip(ix, 0, level.width - 1, out=ix)
-            np.clip(iz, 0, level.height - 1, out=iz)
-            iz *= level.width
-            iz += ix
-            iz += level.offset
-            idx[r0:r1] = iz
-        np.take(tex.buffer, idx, out=out[hz:])
+            zz, ends = tab.ground_z32[g0:g1, None], tab.ground_z32[[g0, g1 - 1], None]
+            fl, ix, iz = tab.f32[: g1 - g0], tab.i32[: g1 - g0], idx[g0:g1]
+            for axis, (k, o, limit, dst) in enumerate((
+                (dx32 * s, np.float32((pose.x - x0) * level.scale), level.width - 1, ix),
+                (-dz32 * s, np.float32((z1 - pose.z) * level.scale), level.height - 1, iz),
+            )):
+                np.multiply(zz, k, out=fl)
+                fl += o
+                np.copyto(dst, fl, casting="unsafe")  # truncation toward zero, as astype
+                # Along a column the coordinate is monotonic in the distance, so the band's first and
+                # last rows bound it: the clamp is skipped when they are in the texture.
+                bounds = (ends * k + o).astype(np.int32)
+                if int(bounds.min()) < 0:
+                    np.maximum(dst, 0, out=dst)
+                if int(bounds.max()) > limit:
+                    np.minimum(dst, limit, out=dst)
+                if axis:
+                    iz *= level.width
+                    iz += ix
+                    iz += level.offset
     # Facades: the nearest one each column's ray meets.
     wx, wz = tex.p0[:, 0] - pose.x, tex.p0[:, 1] - pose.z
     ex, ez = tex.edge[:, 0], tex.edge[:, 1]
@@ -233,6 +252,8 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
     seen = np.isfinite(depth)
     where = np.where(seen, along[cols, seg], -1.0) * tex.lengths[seg]
     if not seen.any():
+        if hz < h:
+            np.take(tex.buffer, idx, out=out[hz:], mode="clip")
         return depth, seg, where
     d = np.where(seen, depth, 1.0)
     col0 = tex.col0[seg] + np.where(seen, along[cols, seg], 0.0) * tex.lengths[seg] * FACADE_PPM
@@ -246,11 +267,37 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
     a = (ATLAS_HEIGHT - EYE) * scale - (cy - 0.5) * b
     r0, r1 = int(top.min()), int(bottom.max())
     if r1 > r0:
-        v = tab.v[r0:r1]
-        row = (a[None, :] + v * b[None, :]).astype(np.int32)
-        np.clip(row, 0, heights.astype(np.int32)[None, :] - 1, out=row)
-        row *= widths.astype(np.int32)[None, :]
-        row += (offsets.astype(np.int32) + col_l)[None, :]
-        mask = (v >= top[None, :]) & (v < bottom[None, :])
-        np.copyto(out[r0:r1], np.take(tex.buffer, row), where=mask)
+        last_row = heights.astype(np.int32) - 1
+        # Texture rows grow down a column, so each column's first and last facade pixels bound
+        # them: the clamps are skipped when those are in the texture (pixels outside a column's
+        # facade are masked off; mode="clip" keeps their indices harmless).
+        first, last = np.maximum(top[seen], r0), np.minimum(bottom[seen] - 1, r1 - 1)
+        low = int((a[seen] + first.astype(np.float64) * b[seen]).astype(np.int32).min())
+        high = (a[seen] + last.astype(np.float64) * b[seen]).astype(np.int32) > last_row[seen]
+        span = np.maximum(bottom - top, 0).astype(np.uint32)
+        for b0, b1 in ((r0, min(r1, hz)), (max(r0, hz), r1)):
+            if b1 <= b0:
+                continue
+            n = b1 - b0
+            wide, row, m, rel = tab.f64[:n], tab.i32[:n], tab.m1[:n], tab.j32[:n]
+            np.multiply(tab.v[b0:b1], b, out=wide)
+            wide += a
+            np.copyto(row, wide, casting="unsafe")  # truncation toward zero, as astype
+            if low < 0:
+                np.maximum(row, 0, out=row)
+            if high.any():
+                np.minimum(row, last_row, out=row)
+            row *= widths.astype(np.int32)
+            row += offsets.astype(np.int32) + col_l
+            # In the column's facade: top <= v < bottom, as one unsigned comparison.
+            np.subtract(tab.vi[b0:b1], top, out=rel)
+            np.less(rel.view(np.uint32), span, out=m)
+            if b0 >= hz:  # over the ground: its indices, one take for both
+                np.copyto(idx[b0 - hz : b1 - hz], row, where=m)
+            else:
+                texels = tab.u32[:n]
+                np.take(tex.buffer, row, out=texels, mode="clip")
+                np.copyto(out[b0:b1], texels, where=m)
+    if hz < h:
+        np.take(tex.buffer, idx, out=out[hz:], mode="clip")
     return depth, seg, where
