@@ -14,6 +14,7 @@ disappears behind the corner building.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections.abc import Callable
@@ -195,14 +196,19 @@ class _Track:
         self.seg = seg
         self.cum = np.concatenate([[0.0], np.cumsum(np.hypot(seg[:, 0], seg[:, 1]))])
         self.length = float(self.cum[-1])
+        # The same numbers as Python floats: `at` runs for every mover every frame, and scalar
+        # arithmetic on them is several times faster than on numpy scalars (and gives the same bits).
+        self._cum: list[float] = self.cum.tolist()
+        self._pieces: list[tuple[float, float, float, float, float]] = [
+            (float(x0), float(z0), float(ex), float(ez), math.hypot(float(ex), float(ez)))
+            for (x0, z0), (ex, ez) in zip(self.p[:-1].tolist(), seg.tolist(), strict=True)]
 
     def at(self, d: float) -> tuple[float, float, float, float]:
         """Position and unit direction at distance `d` along the track."""
-        i = min(int(np.searchsorted(self.cum, d, side="right")) - 1, len(self.seg) - 1)
-        i = max(i, 0)
-        k = (d - self.cum[i]) / max(self.cum[i + 1] - self.cum[i], 1e-9)
-        (x0, z0), (ex, ez) = self.p[i], self.seg[i]
-        n = math.hypot(ex, ez)
+        cum = self._cum
+        i = max(min(bisect.bisect_right(cum, d) - 1, len(self._pieces) - 1), 0)
+        k = (d - cum[i]) / max(cum[i + 1] - cum[i], 1e-9)
+        x0, z0, ex, ez, n = self._pieces[i]
         return x0 + ex * k, z0 + ez * k, ex / n, ez / n
 
 
@@ -455,7 +461,14 @@ class _Mirror(Pen):
 
 def runs(seen: np.ndarray, c0: int) -> list[tuple[int, int]]:
     """The runs of True in `seen` as (first, end) columns, offset by `c0`."""
-    if seen.all():
-        return [(c0, c0 + seen.size)]
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], seen.view(np.int8), [0]])))
-    return [(c0 + int(a), c0 + int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    flags = seen.view(np.uint8).tobytes()  # a few hundred bytes: searching them beats numpy's per-call cost
+    out: list[tuple[int, int]] = []
+    a = flags.find(1)
+    while a >= 0:
+        b = flags.find(0, a)
+        if b < 0:
+            out.append((c0 + a, c0 + len(flags)))
+            break
+        out.append((c0 + a, c0 + b))
+        a = flags.find(1, b)
+    return out
