@@ -146,6 +146,20 @@ class Tables:
         self.sky = sky.ravel()
         self.sky2d = sky.reshape(-1, self.turn)[np.minimum(np.arange(self.horizon), sky.shape[0] - 1)]
         self.idx = np.empty((h - self.horizon, w), np.int32)
+        # The ground's levels per row below the horizon (level bands with rows only), for working on
+        # every band in one pass.
+        self.bands = [(n, r0, r1) for n, (r0, r1) in enumerate(self.ground_rows) if r1 > r0]
+        levels = tex.grounds
+        self.ground_scale = np.array([lev.scale for lev in levels], np.float64)
+        self.row_width = np.array([levels[n].width for n in self.ground_level], np.int32)[:, None]
+        self.row_offset = np.array([levels[n].offset for n in self.ground_level], np.int32)[:, None]
+        self.ends = np.array([r for _, r0, r1 in self.bands for r in (r0, r1 - 1)], np.intp)
+        # What depends only on the heading, kept for the next frame with the same heading (most of
+        # the walk goes straight): the sky band and each ground pixel's texel offset from the walker.
+        self.heading: float | None = None
+        self.sky_band = np.empty((self.horizon, w), np.uint32)
+        self.gx = np.empty((h - self.horizon, w), np.float32)
+        self.gz = np.empty((h - self.horizon, w), np.float32)
         self.vi = np.arange(h, dtype=np.int32)[:, None]
         # Scratch, so that a frame allocates nothing the size of the picture.
         self.f64 = np.empty((h, w), np.float64)
@@ -203,41 +217,48 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
     dx, dz = sh + tab.a * ch, ch - tab.a * sh
     # Sky: the panorama shifted by the heading (columns by angle, so turning pans it exactly).
     hz = tab.horizon
-    angle = pose.heading + np.arctan(tab.a)
-    sky_cols = np.floor(angle * tab.turn / (2 * math.pi)).astype(np.int32) % tab.turn
+    idx = tab.idx
+    if pose.heading != tab.heading:
+        tab.heading = None  # (while the caches are being refilled)
+        if hz > 0:
+            angle = pose.heading + np.arctan(tab.a)
+            sky_cols = np.floor(angle * tab.turn / (2 * math.pi)).astype(np.int32) % tab.turn
+            np.take(tab.sky2d, sky_cols, axis=1, out=tab.sky_band, mode="clip")  # (indices in range: no checks)
+        dx32, dz32 = dx.astype(np.float32), dz.astype(np.float32)  # single precision: half the memory traffic
+        for n, g0, g1 in tab.bands:
+            s = np.float32(tex.grounds[n].scale)
+            zz = tab.ground_z32[g0:g1, None]
+            np.multiply(zz, dx32 * s, out=tab.gx[g0:g1])
+            np.multiply(zz, -dz32 * s, out=tab.gz[g0:g1])
+        tab.heading = pose.heading
     if hz > 0:
-        np.take(tab.sky2d, sky_cols, axis=1, out=out[:hz], mode="clip")  # (indices are in range: no checks)
+        np.copyto(out[:hz], tab.sky_band)
     # Ground: each pixel below the horizon, by its distance (row) and direction (column), as an
     # index into the texture buffer (taken after the facades have put theirs over it).
-    idx = tab.idx
     if hz < h:
         x0, _, _, z1 = tex.city.bounds
-        dx32, dz32 = dx.astype(np.float32), dz.astype(np.float32)  # single precision: half the memory traffic
-        for n, level in enumerate(tex.grounds):
-            g0, g1 = tab.ground_rows[n]
-            if g1 <= g0:
-                continue
-            s = np.float32(level.scale)
-            zz, ends = tab.ground_z32[g0:g1, None], tab.ground_z32[[g0, g1 - 1], None]
-            fl, ix, iz = tab.f32[: g1 - g0], tab.i32[: g1 - g0], idx[g0:g1]
-            for axis, (k, o, limit, dst) in enumerate((
-                (dx32 * s, np.float32((pose.x - x0) * level.scale), level.width - 1, ix),
-                (-dz32 * s, np.float32((z1 - pose.z) * level.scale), level.height - 1, iz),
-            )):
-                np.multiply(zz, k, out=fl)
-                fl += o
-                np.copyto(dst, fl, casting="unsafe")  # truncation toward zero, as astype
-                # Along a column the coordinate is monotonic in the distance, so the band's first and
-                # last rows bound it: the clamp is skipped when they are in the texture.
-                bounds = (ends * k + o).astype(np.int32)
-                if int(bounds.min()) < 0:
-                    np.maximum(dst, 0, out=dst)
-                if int(bounds.max()) > limit:
-                    np.minimum(dst, limit, out=dst)
-                if axis:
-                    iz *= level.width
-                    iz += ix
-                    iz += level.offset
+        rows = tab.ground_level
+        ix, iz, fl = tab.i32[: h - hz], idx, tab.f32[: h - hz]
+        for axis, (product, o, dst) in enumerate((
+            (tab.gx, ((pose.x - x0) * tab.ground_scale).astype(np.float32), ix),
+            (tab.gz, ((z1 - pose.z) * tab.ground_scale).astype(np.float32), iz),
+        )):
+            np.add(product, o[rows][:, None], out=fl)
+            np.copyto(dst, fl, casting="unsafe")  # truncation toward zero, as astype
+            # Along a column the coordinate is monotonic in the distance, so a band's first and
+            # last rows bound it: its clamps are skipped when they are in the texture.
+            ends = (product[tab.ends] + o[rows[tab.ends]][:, None]).astype(np.int32).reshape(len(tab.bands), -1)
+            for (n, g0, g1), low, high in zip(tab.bands, ends.min(axis=1).tolist(), ends.max(axis=1).tolist(),
+                                              strict=True):
+                level = tex.grounds[n]
+                limit = level.height - 1 if axis else level.width - 1
+                if low < 0:
+                    np.maximum(dst[g0:g1], 0, out=dst[g0:g1])
+                if high > limit:
+                    np.minimum(dst[g0:g1], limit, out=dst[g0:g1])
+        iz *= tab.row_width
+        iz += ix
+        iz += tab.row_offset
     # Facades: the nearest one each column's ray meets.
     wx, wz = tex.p0[:, 0] - pose.x, tex.p0[:, 1] - pose.z
     ex, ez = tex.edge[:, 0], tex.edge[:, 1]
