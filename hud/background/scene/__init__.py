@@ -76,6 +76,10 @@ class _View:
     cards: dict[tuple[int, int], pygame.Surface]  # the QR card at the sizes it has been drawn
     world: pygame.Surface  # the half-size raycast target
     out: pygame.Surface
+    last: Pose | None = None  # the pose of the previous frame at this size
+    #: While the walker stands still (paying at the counter): the pose, the raycast picture before
+    #: street life is drawn on it, and what the raycast returned, so the next frame only copies it.
+    still: tuple[Pose, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 class StreetScene(BackgroundSource):
@@ -137,7 +141,14 @@ class StreetScene(BackgroundSource):
         city, tex = _textures(self.night, self.route)
         pose = self.route.pose(float(t))
         pixels = pygame.surfarray.pixels2d(v.world).T  # locks the surface until deleted
-        walls, seg, along = render_world(tex, v.tables, pose, pixels)
+        if v.still is not None and v.still[0] == pose:
+            np.copyto(pixels, v.still[1])
+            walls, seg, along = v.still[2:]
+        else:
+            walls, seg, along = render_world(tex, v.tables, pose, pixels)
+            # The same pose twice running: keep this one for the frames that follow.
+            v.still = (pose, pixels.copy(), walls, seg, along) if pose == v.last else None
+        v.last = pose
         del pixels
         v.sprites.draw(v.world, self.life, float(t), pose, v.tables.cy, walls)
         if v.small == size:
