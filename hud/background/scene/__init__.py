@@ -240,21 +240,22 @@ class StreetScene(BackgroundSource):
             py = 0.45 * h - v.f * (y - EYE) / depth
         ahead: np.ndarray = np.all(depth > NEAR, axis=1)
         behind: np.ndarray = np.all(depth <= NEAR, axis=1)
+        partly = (~ahead & ~behind).tolist()  # crossing the near plane: clipped to it
         k = w / v.small[0]
         points = np.stack([px, py], axis=2).tolist()
-        haze = self.palette.haze
-        fogged = [mix(colour, haze, fog) for colour in colours] if fog > 0.004 else colours
+        haze, hazy = self.palette.haze, fog > 0.004
         for a, c in runs(cols, 0):
             left, right = round(a * k), round(c * k)
             v.out.set_clip(pygame.Rect(left, 0, right - left, h))
-            seen = ahead & (px.max(axis=1, initial=-1e9) >= left) & (px.min(axis=1, initial=1e9) <= right)
-            for i in range(len(colours)):
-                if behind[i]:
-                    continue
-                colour = fogged[i]
-                if seen[i]:
+            seen = (ahead & (px.max(axis=1, initial=-1e9) >= left) & (px.min(axis=1, initial=1e9) <= right)).tolist()
+            for i, (colour, in_view, cut) in enumerate(zip(colours, seen, partly, strict=True)):
+                if not (in_view or cut):
+                    continue  # out of these columns, or wholly behind the eye
+                if hazy:
+                    colour = mix(colour, haze, fog)
+                if in_view:
                     pygame.draw.polygon(v.out, colour, points[i])
-                elif not ahead[i]:
+                else:
                     pts = clip_near([(float(side[i, j]), float(y[i, j]), float(depth[i, j])) for j in range(4)])
                     if len(pts) >= 3:
                         pygame.draw.polygon(v.out, colour, [(w / 2 + v.f * p[0] / p[2],
