@@ -404,12 +404,11 @@ class Sprites:
             c0, c1 = max(0, math.floor(px + k.left * s) - 1), min(w, math.ceil(px + k.right * s) + 2)
             if c1 <= c0:
                 continue
-            seen = walls[c0:c1] > z
-            if not seen.any():
+            visible = runs(walls[c0:c1] > z, c0)
+            if not visible:
                 continue
             n_step = round(math.log(s) * self.inv_log)
             sprite = self.get(kind, n_step)
-            visible = runs(seen, c0)
             if sprite is None:  # too close to keep: drawn directly, clipped to the visible columns
                 target.blits(batch)  # type: ignore[arg-type]
                 batch = []
