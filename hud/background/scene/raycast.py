@@ -163,10 +163,10 @@ class Tables:
         self.vi = np.arange(h, dtype=np.int32)[:, None]
         # Scratch, so that a frame allocates nothing the size of the picture.
         self.f64 = np.empty((h, w), np.float64)
-        self.f32 = np.empty((h, w), np.float32)
+        self.f32 = self.f64.reshape(-1).view(np.float32)[: h * w].reshape(h, w)  # (the ground's, done first)
         self.i32 = np.empty((h, w), np.int32)
         self.j32 = np.empty((h, w), np.int32)
-        self.u32 = np.empty((h, w), np.uint32)
+        self.u32 = self.j32.view(np.uint32)  # (the texels taken once the mask is made from j32)
         self.m1 = np.empty((h, w), np.bool_)
 
 
