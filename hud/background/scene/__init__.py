@@ -8,7 +8,8 @@ the world behind it walks, turns and arrives where the arrows say (`route.py`).
 How it stays cheap: every texture is painted once per palette (`city.py`), and a frame is a
 raycast over columns and rows plus one table lookup per pixel (`raycast.py`), done at half the
 output size and smoothed up; the café's counter and its QR code are drawn at full size on top.
-Every pixel is a function of `t` (the pose on the route) and the size alone.
+While the walker stands still (paying at the counter) the raycast picture is copied, not cast
+again. Every pixel is a function of `t` (the pose on the route) and the size alone.
 
 The parts: `route.py` (where the walker is), `city.py` (the plan and its painting),
 `raycast.py` (the world for a pose), `world.py` (dimensions and palettes), `weather.py` (the one

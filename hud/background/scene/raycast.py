@@ -9,7 +9,16 @@ a few vector operations per column (which facade, how far, which texture level) 
 
 What is cached: the facade atlas and the ground, at a few mip levels each pre-fogged for the
 distances that level is used at (so distant windows do not shimmer and fog costs nothing per
-frame), and the sky panorama per view size. Nothing depends on earlier frames.
+frame), and the sky panorama per view size. Per view, what depends on the heading alone (the sky
+band, each ground pixel's distance times its ray) is kept until the heading changes, which on
+this walk is mostly straight; it is the same numbers a fresh view would work out, so no pixel
+depends on earlier frames.
+
+Why the per-pixel work looks the way it does (a frame costs a few passes over the picture, so
+each pass counts): scratch arrays are made once per view and reused; facade pixels below the
+horizon are merged into the ground's texel indices so one `take` reads both; clamps are skipped
+when a column's (or a ground band's) ends show they cannot bite, since texel coordinates are
+monotonic down a column; `take` uses mode="clip", which unlike the default does not buffer.
 """
 
 from __future__ import annotations
