@@ -32,6 +32,7 @@ from hud.background.scene.raycast import Tables, Textures, clouds_for, render_wo
 from hud.background.scene.route import CITY_WALK, Pose, Route
 from hud.background.scene.weather import WEATHER
 from hud.background.scene.world import DAY, EYE, NEAR, NIGHT, RGB, Palette, clip_near, mix
+from hud.bands import BandedUpscale
 from hud.pg import pygame
 
 __all__ = ["CAFE_QR_PAYLOAD", "CITY_WALK", "DAY", "DEFAULT_HFOV", "NIGHT", "Palette", "StreetScene"]
@@ -77,6 +78,7 @@ class _View:
     cards: dict[tuple[int, int], pygame.Surface]  # the QR card at the sizes it has been drawn
     world: pygame.Surface  # the half-size raycast target
     out: pygame.Surface
+    upscale: BandedUpscale  # world -> out, on every core (the same bytes as one smoothscale)
     last: Pose | None = None  # the pose of the previous frame at this size
     #: While the walker stands still (paying at the counter): the pose, the raycast picture before
     #: street life is drawn on it, and what the raycast returned, so the next frame only copies it.
@@ -126,7 +128,7 @@ class StreetScene(BackgroundSource):
         sky = sky_panorama(self.palette, turn, horizon, 0.45 * small[1], clouds_for(turn, horizon, cover, self.SEED))
         world = blank_frame(small)
         view = _View(size, small, f, Tables(tex, small[0], small[1], fs, sky), Sprites(fs, small, self.palette), {},
-                     world, blank_frame(size))
+                     world, blank_frame(size), BandedUpscale(small, size))
         return self._views.put(key, view)
 
     def frame(self, t: float, size: tuple[int, int]) -> pygame.Surface:
@@ -155,7 +157,7 @@ class StreetScene(BackgroundSource):
         if v.small == size:
             v.out.blit(v.world, (0, 0))
         else:
-            pygame.transform.smoothscale(v.world, size, v.out)
+            v.upscale(v.world, v.out)
         cafe = self._cafe_columns(city, walls, seg, along)
         if cafe is not None:
             self._cafe_front(v, city, pose, cafe)
