@@ -187,12 +187,13 @@ class Session:
         self.restart()
 
     @classmethod
-    def open(cls, options: Options) -> Session:
+    def open(cls, options: Options, open_source: Callable[[str], BackgroundSource] = open_background) -> Session:
+        """`open_source` opens the background spec (the test driver shares one street scene per spec)."""
         scenario = load_scenario(options.scenario)
         device = load_device(options.device or scenario.device or DEFAULT_DEVICE)
         layout = load_layout(options.layout or scenario.layout or device.layout)
         spec = options.background or scenario.background or options.fallback_background
-        background = open_background(spec)
+        background = open_source(spec)
         session = cls(scenario, device, layout, background, options.view, options.camera_hfov, options.optics,
                       options.view_fov,
                       codes=CodeWatcher() if options.codes else None)

@@ -18,6 +18,7 @@ import numpy as np
 
 from hud import events as ev
 from hud import paths
+from hud.background import BackgroundSource, StreetScene, open_background
 from hud.pg import pygame
 from hud.session import Options, Session
 from hud.state import HudState
@@ -27,6 +28,11 @@ VIEWS = ("panel", "composite")
 #: (tens of MB at 1280x720), and a suite over many devices and sizes must not keep them all.
 MAX_SESSIONS = 12
 _SESSIONS: OrderedDict[tuple[Any, ...], Session] = OrderedDict()
+#: Street scenes shared by every session of the process, one per spec. Why: a scene's frame is a
+#: pure function of (t, size, field of view), but each new scene builds its per-size layers again
+#: (sky, clouds, ray tables: about 20 ms a size), which made every device's first composite check
+#: four times the median. Only scenes are shared: a camera or a video has a device or a decoder.
+_SCENES: dict[str, BackgroundSource] = {}
 
 #: Scenario event names whose push message has another type (and a discriminating field).
 _AS_MESSAGE: dict[str, tuple[str, dict[str, str]]] = {
@@ -113,7 +119,7 @@ class Pilot:
         session = _SESSIONS.get(key)
         if session is None:
             session = Session.open(Options(scenario=scenario, device=device, layout=layout,
-                                           background=background, view=view))
+                                           background=background, view=view), open_source=shared_source)
             _SESSIONS[key] = session
             while len(_SESSIONS) > MAX_SESSIONS:
                 _, oldest = _SESSIONS.popitem(last=False)
@@ -193,6 +199,17 @@ class Pilot:
         x0, y0 = int(box.x + r.x * sx), int(box.y + r.y * sy)
         x1, y1 = -int(-(box.x + r.right * sx)), -int(-(box.y + r.bottom * sy))  # round outwards
         return (x0 - 1, y0 - 1, x1 - x0 + 2, y1 - y0 + 2)
+
+
+def shared_source(spec: str) -> BackgroundSource:
+    """The background `spec` names: the process's one street scene for it, or a new source of any other kind."""
+    found = _SCENES.get(spec)
+    if found is not None:
+        return found
+    source = open_background(spec)
+    if isinstance(source, StreetScene):
+        _SCENES[spec] = source
+    return source
 
 
 def to_array(surface: pygame.Surface) -> np.ndarray:
