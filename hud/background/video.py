@@ -41,6 +41,11 @@ FORWARD_SECONDS = 1.0
 #: such a video (and any AVI) is indexed by counting frames from the keyframe a seek lands on.
 _PROBE_FRAMES = 16
 
+#: swscale's slice threads per conversion. Why 2: the conversion with scaling (1280x720 to the view's
+#: 1306x734 render) is a third of a video frame's cost, halves on two cores, and gives the same bytes
+#: as one thread (checked over 300 frames at 7 sizes); more threads than the machine's 2 gain nothing.
+SCALE_THREADS = 2
+
 #: Tolerance when turning a clock time into a frame index: `i / fps * fps` can come out a hair
 #: under `i` in floating point, which would show the previous frame.
 _EPSILON = 1e-6
@@ -89,6 +94,9 @@ class VideoBackground(BackgroundSource):
         self._span: tuple[int, int] | None = None  # the indices that `_decoded` stands for
         self._decoded: Any = None  # the current picture, as the decoder gave it (YUV)
         self._frames_by_size: SizeCache[tuple[int, pygame.Surface]] = SizeCache()  # (span end, frame)
+        #: One swscale context per frame size, kept between frames. Why: a context made for each
+        #: decoded frame (what `VideoFrame.to_ndarray` does) builds its filters again, 0.3 ms a frame.
+        self._scalers: SizeCache[Any] = SizeCache()
         self._open()
         try:
             self._probe()
@@ -154,7 +162,10 @@ class VideoBackground(BackgroundSource):
         if cached is not None and cached[0] == key:
             return cached[1]
         out = cached[1] if cached is not None else blank_frame(size)
-        _cover(self._decoded, out, self._interpolation)
+        scaler = self._scalers.get(size)
+        if scaler is None:
+            scaler = self._scalers.put(size, self._av.video.reformatter.VideoReformatter())
+        _cover(self._decoded, out, self._interpolation, scaler)
         self._frames_by_size.put(size, (key, out))
         return out
 
@@ -257,7 +268,7 @@ class VideoBackground(BackgroundSource):
 _FORMATS = {(0xFF0000, 0xFF00, 0xFF): "bgra", (0xFF, 0xFF00, 0xFF0000): "rgba"} if sys.byteorder == "little" else {}
 
 
-def _cover(decoded: Any, out: pygame.Surface, interpolation: Any) -> None:
+def _cover(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any) -> None:
     """Draw a decoded frame into `out`, scaled to cover it (aspect kept, overflow cropped evenly).
 
     Why swscale does the scaling, in the same pass as the YUV-to-RGB conversion: one pass over the
@@ -268,12 +279,13 @@ def _cover(decoded: Any, out: pygame.Surface, interpolation: Any) -> None:
     width, height = out.get_size()
     scale = max(width / decoded.width, height / decoded.height)
     cover = (max(width, round(decoded.width * scale)), max(height, round(decoded.height * scale)))
-    _convert(decoded, out, interpolation, cover, ((cover[0] - width) // 2, (cover[1] - height) // 2))
+    _convert(decoded, out, interpolation, scaler, cover, ((cover[0] - width) // 2, (cover[1] - height) // 2))
 
 
-def _convert(decoded: Any, out: pygame.Surface, interpolation: Any, cover: tuple[int, int],
+def _convert(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any, cover: tuple[int, int],
              at: tuple[int, int]) -> None:
-    """`decoded`, scaled to `cover`, with its `out`-sized part from `at` written into `out`.
+    """`decoded`, scaled to `cover` by `scaler` (a `VideoReformatter`), with its `out`-sized part from
+    `at` written into `out`.
 
     Why straight into the pixel buffer in the surface's own byte order, cropping the converted array
     rather than a surface: the conversion is then the only pass over the pixels (0.3 ms for 1280x720;
@@ -281,10 +293,10 @@ def _convert(decoded: Any, out: pygame.Surface, interpolation: Any, cover: tuple
     allocated, filled and blitted from cost 0.9 ms a frame)."""
     width, height = out.get_size()
     left, top = at
-    options = {"width": cover[0], "height": cover[1], "interpolation": interpolation, "threads": 1}
+    options = {"width": cover[0], "height": cover[1], "interpolation": interpolation, "threads": SCALE_THREADS}
     layout = _FORMATS.get(out.get_masks()[:3])
     if layout is not None:
-        pixels = decoded.to_ndarray(format=layout, **options)  # rows may be padded: not always contiguous
+        pixels = scaler.reformat(decoded, format=layout, **options).to_ndarray()  # rows may be padded
         pixels = pixels[top:top + height, left:left + width]
         if pixels.flags.c_contiguous and out.get_pitch() == width * 4:
             out.get_buffer().write(pixels)
@@ -292,5 +304,5 @@ def _convert(decoded: Any, out: pygame.Surface, interpolation: Any, cover: tuple
             rows = np.frombuffer(cast(Any, out.get_buffer()), np.uint8).reshape(height, out.get_pitch())
             np.copyto(rows[:, :width * 4].reshape(height, width, 4), pixels)
         return
-    rgb = decoded.to_ndarray(format="rgb24", **options)  # tobytes: padded rows made contiguous
+    rgb = scaler.reformat(decoded, format="rgb24", **options).to_ndarray()  # tobytes: padded rows made contiguous
     out.blit(pygame.image.frombuffer(rgb.tobytes(), cover, "RGB"), (0, 0), pygame.Rect(left, top, width, height))
