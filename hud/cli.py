@@ -222,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--view-fov", metavar="DEG", help="the view's field of view, or 'camera' (default 50)")
     bench.add_argument("--snapshots", action="store_true",
                        help="instead: time the project's snapshot suite (median ms per check, whole suite)")
+    bench.add_argument("--first-frame", action="store_true",
+                       help="instead: seconds from starting `python main.py --headless` to its first frame")
     bench.add_argument("--video", metavar="FILE", help="instead: the stages over this video (1280x720 H.264 "
                        "recommended; 'generate' writes and uses a test clip)")
     bench.add_argument("--codes", action="store_true",
@@ -471,6 +473,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from hud.push.bench import run_push_bench
 
         print(run_push_bench())
+        return EXIT_OK
+    if args.first_frame:
+        from hud.startup import run_first_frame_bench
+
+        print(run_first_frame_bench())
         return EXIT_OK
     if args.snapshots:
         from hud.testing.bench import run_snapshot_bench

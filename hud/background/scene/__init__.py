@@ -61,8 +61,10 @@ def _textures(night: bool, route: Route) -> tuple[City, Textures]:
     key = (night, id(route))
     found = _TEXTURES.get(key)
     if found is None:
+        from hud.background.scene_cache import textures  # painted once, then read from the disk cache
+
         city = build_city(route)
-        found = _TEXTURES[key] = (city, Textures(city, NIGHT if night else DAY))
+        found = _TEXTURES[key] = (city, textures(city, NIGHT if night else DAY, route))
         while len(_TEXTURES) > 2:
             _TEXTURES.popitem(last=False)
     return found
