@@ -75,8 +75,8 @@ def load(name: str, key: str) -> tuple[Any, dict[str, np.ndarray]] | None:
             info = os.fstat(file.fileno())
             if not _trusted(info) or info.st_size > MAX_FILE:
                 return None
-            data = bytearray(info.st_size)
-            if file.readinto(data) != info.st_size:
+            data = np.empty(info.st_size, np.uint8)  # not zero-filled first, unlike a bytearray: 52 MB in 10 ms less
+            if file.readinto(memoryview(data)) != info.st_size:  # type: ignore[arg-type]
                 return None
         return _parse(data, key)
     except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError):
@@ -90,8 +90,8 @@ def _trusted(info: os.stat_result) -> bool:
     return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022))
 
 
-def _parse(data: bytearray, key: str) -> tuple[Any, dict[str, np.ndarray]] | None:
-    view = memoryview(data)
+def _parse(data: np.ndarray, key: str) -> tuple[Any, dict[str, np.ndarray]] | None:
+    view = memoryview(data)  # type: ignore[arg-type]
     start = len(MAGIC) + 8
     if len(data) < start + DIGEST or bytes(view[: len(MAGIC)]) != MAGIC:
         return None
@@ -113,7 +113,7 @@ def _parse(data: bytearray, key: str) -> tuple[Any, dict[str, np.ndarray]] | Non
         nbytes = math.prod(shape) * np.dtype(dtype).itemsize
         if offset < start + size or offset % ALIGN or offset + nbytes > body_end:
             return None
-        arrays[name] = np.frombuffer(data, np.dtype(dtype), math.prod(shape), offset).reshape(shape)
+        arrays[name] = data[offset: offset + nbytes].view(np.dtype(dtype)).reshape(shape)
     return header.get("meta"), arrays
 
 

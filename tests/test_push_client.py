@@ -106,3 +106,14 @@ def test_listening_prints_what_the_glasses_send(glasses: Glasses) -> None:
 def test_main_parses_the_command_line(glasses: Glasses, capsys: pytest.CaptureFixture[str]) -> None:
     assert client.main([NOTE, "--url", glasses.url, "--timeout", "3"]) == 0
     assert json.loads(capsys.readouterr().out)["type"] == "ack"
+
+
+def test_building_the_command_line_imports_no_network_or_schema_library() -> None:
+    """Every start builds `push`'s arguments; asyncio, websockets and jsonschema wait for a real push."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from hud.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('asyncio', 'websockets', 'jsonschema') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -12,7 +12,6 @@ they are matched by count, one per message, and printed as they come; give each 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -20,11 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT, MAX_BYTES
 
-from hud.push.protocol import MAX_BYTES
-from hud.push.server import DEFAULT_HOST, DEFAULT_PORT
+# asyncio and websockets are imported where they are used: the command line builds this module's
+# arguments on every start, and `main.py --headless` should not wait about 0.1 s for a client it never runs.
 
 DEFAULT_URL = f"ws://{DEFAULT_HOST}:{DEFAULT_PORT}"
 TOKEN_ENV = "HUD_PUSH_TOKEN"
@@ -61,6 +59,11 @@ async def exchange(messages: Sequence[str | dict[str, Any]], url: str = DEFAULT_
                    timeout: float = 5.0, listen: float = 0.0, on_message: Any = None) -> Exchange:
     """Send every message and wait for one reply each (`timeout` s at most after the last is sent),
     then keep listening `listen` s more. `on_message(msg)` sees each incoming message as it comes."""
+    import asyncio
+
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
     texts = [_text(m) for m in messages]
     result = Exchange()
     try:
@@ -117,6 +120,8 @@ def send(messages: Sequence[str | dict[str, Any]], url: str = DEFAULT_URL, token
     Raises PushConnectError when the glasses cannot be reached, PushClosed when they close the
     connection first (over-size message, failed authentication), TimeoutError when replies are late.
     """
+    import asyncio
+
     return asyncio.run(exchange(messages, url, token, timeout)).replies
 
 
@@ -175,6 +180,8 @@ def run_push(messages: Sequence[str] = (), file: str | None = None, url: str = D
             return
         if msg.get("type") in _REPLIES or listen > 0:  # what the glasses show is printed only when asked
             print(json.dumps(msg, ensure_ascii=False), file=out, flush=True)
+
+    import asyncio
 
     try:
         result = asyncio.run(exchange(sendable, url, token, timeout, listen, on_message=show))

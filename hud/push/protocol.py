@@ -16,17 +16,20 @@ import math
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from hud.push import fastcheck
+
+if TYPE_CHECKING:  # imported where used: `main.py --headless` reads MAX_BYTES here, not the validators
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).with_name("protocol.schema.json")
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 DEFS: dict[str, Any] = SCHEMA["$defs"]
 
+#: Where the push server listens unless told otherwise (and where clients look).
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 #: The largest message, in UTF-8 bytes (the server's `max_size` too).
 MAX_BYTES = 65536
 #: The largest bitmap card: Even G2's panel, and MentraOS's bitmap budget.
@@ -94,16 +97,22 @@ def inlined(name: str) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for one subschema of `$defs`, its references inlined."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(inlined(name))
 
 
 def whole_validator() -> Draft202012Validator:
     """The whole schema (any message either way), as another program would use it."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(SCHEMA)
 
 
 def client_validator() -> Draft202012Validator:
     """The schema of what clients may send (`client_message`), through its unions and references."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator({"$ref": "#/$defs/client_message", "$defs": DEFS})
 
 

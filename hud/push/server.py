@@ -64,9 +64,8 @@ from hud.netguard import host_name as _host_name
 from hud.netguard import is_ip as _is_ip
 from hud.netguard import is_loopback
 from hud.push.messages import Accepted, Hello, Id, Rejected, parse, warm_up
-from hud.push.protocol import MAX_BYTES
+from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT, MAX_BYTES
 
-DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 DEFAULT_INBOX = 4096
 DEFAULT_MAX_CLIENTS = 32
 #: Connections that have not said hello yet, at most (a share of `max_clients`, never all of it).
