@@ -156,6 +156,56 @@ def test_stop_releases_the_file_and_a_later_frame_opens_it_again(clip: Path) -> 
         assert shown(source.frame(0.4, SIZE)) == 4
 
 
+def write_noise(path: Path, count: int, size: tuple[int, int] = (96, 48)) -> Path:
+    """A clip of `count` frames of fixed-seed noise: any two pictures, or conversions, differ."""
+    av = pytest.importorskip("av")
+    rng = np.random.default_rng(1)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = *size, "yuv420p"
+        stream.codec_context.gop_size = 5
+        for _ in range(count):
+            picture = rng.integers(0, 256, (size[1], size[0], 3), np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        container.mux(stream.encode(None))
+    return path
+
+
+def test_playing_on_decodes_the_next_picture_ahead_and_shows_the_same_pixels(tmp_path: Path) -> None:
+    path = write_noise(tmp_path / "noise.mp4", COUNT)
+    ahead, now = VideoBackground(path), VideoBackground(path, ahead=False)
+    times = [i / (2 * FPS) for i in range(3 * COUNT)]  # a clock at twice the video's rate, past the loop
+    times += [1.0, 0.3, 0.4, 0.5, 0.7, 1.9, 2.0, 2.1, 2.2]  # jumps back and forward, steps of two
+    for t in times:
+        for size in [(100, 50), (64, 36), (33, 21)]:  # a view's render, the light meter's, odd
+            assert pixels(ahead.frame(t, size)) == pixels(now.frame(t, size)), (t, size)
+    assert ahead.adopted > COUNT and now.adopted == 0
+
+
+def test_a_picture_the_worker_failed_on_is_decoded_when_asked(clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = VideoBackground(clip)
+    source.frame(0.0, SIZE)
+
+    def fail(index: int, sizes: object) -> None:
+        raise BackgroundError("cannot read video: broken")
+
+    monkeypatch.setattr(source, "_decode_ahead", fail)
+    assert shown(source.frame(0.1, SIZE)) == 1  # playing on: frame 2 goes to the worker, which fails
+    monkeypatch.undo()
+    assert shown(source.frame(0.2, SIZE)) == 2 and source.adopted == 0
+    assert shown(source.frame(0.3, SIZE)) == 3 and source.adopted == 1
+
+
+def test_stop_waits_for_the_worker_and_playing_on_afterwards_shows_the_right_frames(clip: Path) -> None:
+    source = VideoBackground(clip)
+    for i in range(3):
+        source.frame(i / FPS, SIZE)  # a worker is decoding frame 3
+    source.stop()
+    assert source._pending is None and source._worker is None
+    for i in range(3, 8):
+        assert shown(source.frame(i / FPS, SIZE)) == i
+
+
 def test_open_background_routes_video_suffixes(tmp_path: Path) -> None:
     path = write_video(tmp_path / "Walk.MOV")
     source = open_background(str(path))
@@ -211,7 +261,7 @@ def test_the_bench_reports_every_stage_and_the_60_fps_verdict(tmp_path: Path) ->
     path = write_test_video(tmp_path / "bench.mp4", size=(128, 72), seconds=1.0, fps=10)
     report = run_video_bench(path, frames=3)
     for stage in ("memory copy", "video decode", "frame(t) @60fps", "panel render", "optics+composite",
-                  "whole @60fps", "whole, new video", "whole (exact)"):
+                  "whole @60fps", "whole, new video", "whole, new, on call", "whole (exact)"):
         assert f"\n{stage} " in report, stage
     assert "60 fps: a whole frame with a new video frame takes" in report
     assert "bench.mp4 (128x72, 10 fps, 10 frames)" in report

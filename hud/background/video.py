@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
@@ -72,14 +74,34 @@ def _ffmpeg_reason(error: BaseException) -> str:
     return " ".join(str(text).split()).rstrip(".")
 
 
+Size = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """A picture decoded ahead on the worker thread: the indices it stands for, and its pixels
+    converted for each frame size the picture before it was asked for (size -> (crop corner, array))."""
+
+    decoded: Any
+    first: int
+    last: int
+    pixels: dict[Size, tuple[tuple[int, int], np.ndarray]]
+
+
 class VideoBackground(BackgroundSource):
     """A video file, looping, scaled to cover the frame; the frame at `t` depends only on `t`.
 
     A relative `path` is looked for under the bundled assets, then the working directory. The file
     is opened and its first frame decoded here, so a bad file fails at once with the reason.
+
+    `ahead`: while the video plays on (each picture follows the last by a step or two), the next
+    picture is decoded and converted on a worker thread while the caller draws this one. Why: the
+    decoder and the conversion are half of a frame over a video, and the rest of the frame (the HUD,
+    optics, the composite) runs on one core, leaving the other idle. The pixels are the same: the
+    worker runs the same decoding and conversion, and a jump discards its picture.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, ahead: bool = True) -> None:
         self._av = require_av()
         flags = self._av.video.reformatter.Interpolation
         self._interpolation = flags.AREA | flags.BITEXACT
@@ -97,6 +119,15 @@ class VideoBackground(BackgroundSource):
         #: One swscale context per frame size, kept between frames. Why: a context made for each
         #: decoded frame (what `VideoFrame.to_ndarray` does) builds its filters again, 0.3 ms a frame.
         self._scalers: SizeCache[Any] = SizeCache()
+        self.ahead = ahead
+        self.adopted = 0  # pictures decoded ahead and shown (the rest were decoded when asked for)
+        self._worker: ThreadPoolExecutor | None = None
+        #: The worker's job; while it runs, the worker owns the decoder (container, `_frames`, `_last`).
+        self._pending: Future[_Ahead] | None = None
+        self._ahead_scalers: SizeCache[Any] = SizeCache()  # the worker's own: a context is single-threaded
+        self._ready: dict[Size, tuple[tuple[int, int], np.ndarray]] = {}  # the current picture, converted ahead
+        self._asked: dict[Size, str] = {}  # sizes (and swscale layouts) the current picture was asked for
+        self._wanted: dict[Size, str] = {}  # ... and the picture before it: what the worker converts
         self._open()
         try:
             self._probe()
@@ -142,6 +173,10 @@ class VideoBackground(BackgroundSource):
             self._open()
 
     def stop(self) -> None:
+        self._join()  # the worker may be decoding: it finishes before the file closes
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
         if self._container is not None:
             self._container.close()
         self._container = self._stream = self._frames = None
@@ -162,10 +197,14 @@ class VideoBackground(BackgroundSource):
         if cached is not None and cached[0] == key:
             return cached[1]
         out = cached[1] if cached is not None else blank_frame(size)
-        scaler = self._scalers.get(size)
-        if scaler is None:
-            scaler = self._scalers.put(size, self._av.video.reformatter.VideoReformatter())
-        _cover(self._decoded, out, self._interpolation, scaler)
+        layout = _FORMATS.get(out.get_masks()[:3])
+        ready = self._ready.pop(size, None)
+        if ready is not None and layout == self._wanted.get(size):
+            _write(ready[1], ready[0], out)
+        else:
+            _cover(self._decoded, out, self._interpolation, _scaler(self._scalers, size, self._av))
+        if layout is not None:
+            self._asked[size] = layout
         self._frames_by_size.put(size, (key, out))
         return out
 
@@ -237,6 +276,21 @@ class VideoBackground(BackgroundSource):
         """
         if self._span is not None and self._span[0] <= index <= self._span[1]:
             return self._span[1]
+        forward = max(1, round(FORWARD_SECONDS * self.fps))
+        step = None if self._span is None else (index - self._span[1]) % self.frame_count
+        ahead = self._join()
+        if ahead is not None and ahead.first <= index <= ahead.last:
+            self.adopted += 1
+            last = self._store(ahead.decoded, ahead.first, ahead.last, ahead.pixels)
+        else:
+            last = self._store(*self._find(index))
+        if self.ahead and step is not None and 0 < step <= forward:  # playing on: the next one is due soon
+            self._launch((last + step) % self.frame_count)
+        return last
+
+    def _find(self, index: int) -> tuple[Any, int, int]:
+        """The first decoded frame whose index is `index` or later and the indices it stands for;
+        moves the decoder (the worker's job while one is pending)."""
         last = self._last
         if last is None or not last < index <= last + max(1, round(FORWARD_SECONDS * self.fps)):
             self._seek(index)
@@ -247,25 +301,75 @@ class VideoBackground(BackgroundSource):
                 if found >= index:
                     if previous is None and found > index and not restart:
                         break  # the seek landed after the frame we want (some demuxers do)
-                    first = index if previous is None else previous + 1
-                    return self._store(decoded, first, found)
+                    return decoded, index if previous is None else previous + 1, found
                 previous, held = found, decoded
             else:  # the end of the stream: the container over-counted its frames, so hold the last one
                 if held is not None and previous is not None:  # previous is held's index
-                    return self._store(held, previous, max(index, self.frame_count - 1))
+                    return held, previous, max(index, self.frame_count - 1)
             self._seek(0)
         raise BackgroundError(f"cannot read video {str(self.path)!r}: no frame at index {index}")
 
-    def _store(self, decoded: Any, first: int, last: int) -> int:
-        """`decoded` is now the picture for indices first..last (converted only when a frame asks)."""
+    def _store(self, decoded: Any, first: int, last: int,
+               ready: dict[Size, tuple[tuple[int, int], np.ndarray]] | None = None) -> int:
+        """`decoded` is now the picture for indices first..last (converted when a frame asks, or
+        ahead: `ready`)."""
         self._decoded = decoded
         self._span = (min(first, last), last)
+        self._ready = ready or {}
+        if self._asked:
+            self._wanted, self._asked = self._asked, {}
         return last
+
+    # -- ahead: the next picture on a worker thread -----------------------------------------
+    def _launch(self, index: int) -> None:
+        """Start decoding picture `index` and converting it for the sizes the last one was asked for."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hud-video")
+        self._pending = self._worker.submit(self._decode_ahead, index, dict(self._wanted))
+
+    def _decode_ahead(self, index: int, sizes: dict[Size, str]) -> _Ahead:
+        """The worker's job (it alone touches the decoder and `_ahead_scalers` meanwhile)."""
+        decoded, first, last = self._find(index)
+        pixels = {}
+        for size, layout in sizes.items():
+            cover, at = _cover_box(decoded, size)
+            scaler = _scaler(self._ahead_scalers, size, self._av)
+            pixels[size] = (at, _scaled(decoded, scaler, layout, cover, self._interpolation))
+        return _Ahead(decoded, first, last, pixels)
+
+    def _join(self) -> _Ahead | None:
+        """Wait for the worker's picture; None when there is none or it failed (the caller then
+        decodes on this thread, which raises the error with its reason)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return None
+        if pending.exception() is None:  # not re-raised here: its traceback would hold this frame
+            return pending.result()
+        self._frames = None  # wherever the decoder stopped, the next picture seeks
+        self._last = None
+        return None  # decoded again on this thread, where the error is raised and seen
 
 
 #: The swscale pixel format whose bytes match a 32-bit frame surface, by its (R, G, B) masks
 #: (as the bytes lie in memory on a little-endian machine; others take the 24-bit path).
 _FORMATS = {(0xFF0000, 0xFF00, 0xFF): "bgra", (0xFF, 0xFF00, 0xFF0000): "rgba"} if sys.byteorder == "little" else {}
+
+
+def _scaler(scalers: SizeCache[Any], size: Size, av: ModuleType) -> Any:
+    """The swscale context kept for frames of `size` (made on first use)."""
+    scaler = scalers.get(size)
+    if scaler is None:
+        scaler = scalers.put(size, av.video.reformatter.VideoReformatter())
+    return scaler
+
+
+def _cover_box(decoded: Any, size: Size) -> tuple[Size, tuple[int, int]]:
+    """The size a decoded frame is scaled to so that it covers `size` (aspect kept), and the corner
+    of the centred `size` crop in it."""
+    width, height = size
+    scale = max(width / decoded.width, height / decoded.height)
+    cover = (max(width, round(decoded.width * scale)), max(height, round(decoded.height * scale)))
+    return cover, ((cover[0] - width) // 2, (cover[1] - height) // 2)
 
 
 def _cover(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any) -> None:
@@ -275,34 +379,35 @@ def _cover(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any) -
     pixels instead of three (1920x1080 into 1280x720 costs about 3.5 ms, against 0.5 ms to convert
     and 10 ms for pygame's portable smoothscale). Why BITEXACT: swscale's SIMD code rounds
     differently per CPU; with this flag the pixels are the same on every machine for one FFmpeg.
-    """
-    width, height = out.get_size()
-    scale = max(width / decoded.width, height / decoded.height)
-    cover = (max(width, round(decoded.width * scale)), max(height, round(decoded.height * scale)))
-    _convert(decoded, out, interpolation, scaler, cover, ((cover[0] - width) // 2, (cover[1] - height) // 2))
-
-
-def _convert(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any, cover: tuple[int, int],
-             at: tuple[int, int]) -> None:
-    """`decoded`, scaled to `cover` by `scaler` (a `VideoReformatter`), with its `out`-sized part from
-    `at` written into `out`.
-
     Why straight into the pixel buffer in the surface's own byte order, cropping the converted array
     rather than a surface: the conversion is then the only pass over the pixels (0.3 ms for 1280x720;
     a 24-bit array, wrapped and blitted, costs about twice as much, and a cover-sized surface
-    allocated, filled and blitted from cost 0.9 ms a frame)."""
+    allocated, filled and blitted from cost 0.9 ms a frame).
+    """
     width, height = out.get_size()
-    left, top = at
-    options = {"width": cover[0], "height": cover[1], "interpolation": interpolation, "threads": SCALE_THREADS}
+    cover, (left, top) = _cover_box(decoded, (width, height))
     layout = _FORMATS.get(out.get_masks()[:3])
     if layout is not None:
-        pixels = scaler.reformat(decoded, format=layout, **options).to_ndarray()  # rows may be padded
-        pixels = pixels[top:top + height, left:left + width]
-        if pixels.flags.c_contiguous and out.get_pitch() == width * 4:
-            out.get_buffer().write(pixels)
-        else:
-            rows = np.frombuffer(cast(Any, out.get_buffer()), np.uint8).reshape(height, out.get_pitch())
-            np.copyto(rows[:, :width * 4].reshape(height, width, 4), pixels)
+        _write(_scaled(decoded, scaler, layout, cover, interpolation), (left, top), out)
         return
-    rgb = scaler.reformat(decoded, format="rgb24", **options).to_ndarray()  # tobytes: padded rows made contiguous
+    rgb = _scaled(decoded, scaler, "rgb24", cover, interpolation)
     out.blit(pygame.image.frombuffer(rgb.tobytes(), cover, "RGB"), (0, 0), pygame.Rect(left, top, width, height))
+
+
+def _scaled(decoded: Any, scaler: Any, layout: str, cover: Size, interpolation: Any) -> np.ndarray:
+    """`decoded` converted to `layout` at `cover` by `scaler` (a `VideoReformatter`); rows may be padded."""
+    options = {"width": cover[0], "height": cover[1], "interpolation": interpolation, "threads": SCALE_THREADS}
+    pixels: np.ndarray = scaler.reformat(decoded, format=layout, **options).to_ndarray()
+    return pixels
+
+
+def _write(pixels: np.ndarray, at: tuple[int, int], out: pygame.Surface) -> None:
+    """The `out`-sized part of `pixels` (4 bytes a pixel, in `out`'s order) from `at`, into `out`."""
+    width, height = out.get_size()
+    left, top = at
+    pixels = pixels[top:top + height, left:left + width]
+    if pixels.flags.c_contiguous and out.get_pitch() == width * 4:
+        out.get_buffer().write(cast(Any, pixels))
+    else:
+        rows = np.frombuffer(cast(Any, out.get_buffer()), np.uint8).reshape(height, out.get_pitch())
+        np.copyto(rows[:, :width * 4].reshape(height, width, 4), pixels)
