@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from hud.pg import pygame
-from hud.wrap import Fitted, ellipsize, fit, is_cjk
+from hud.wrap import FIRST_CJK, Fitted, ellipsize, fit, is_cjk
 
 #: Pixels of rendered lines kept per renderer: about 35 screens of a 640x480 panel's text.
 LINE_CACHE_BYTES = 32 * 1024 * 1024
@@ -121,6 +121,8 @@ def _font(path: Path, size: int) -> pygame.font.Font:
 
 def runs(text: str) -> list[tuple[bool, str]]:
     """Split `text` into (is_cjk, run) pieces (NUL dropped)."""
+    if text and max(text) < FIRST_CJK and "\x00" not in text:
+        return [(False, text)]  # most text: one run, found at C speed (wrapping measures every candidate line)
     out: list[tuple[bool, str]] = []
     for ch in text.replace("\x00", ""):  # SDL_ttf refuses NUL; the edges refuse it, this is a backstop
         cjk = is_cjk(ch)
@@ -204,7 +206,15 @@ class TextRenderer:
         key = (text, size, width, max_lines, bold, balance)
         hit = self.wrapped.get(key)
         if hit is None:
-            fitted = fit(text, width, lambda s: self.width(s, size, bold), max_lines, balance)
+            widths: dict[str, int] = {}  # balancing re-fills the paragraph at many widths: the same lines again
+
+            def measure(line: str) -> int:
+                found = widths.get(line)
+                if found is None:
+                    found = widths[line] = self.width(line, size, bold)
+                return found
+
+            fitted = fit(text, width, measure, max_lines, balance)
             hit = self.wrapped.put(key, (fitted.lines, fitted.shortened))
         return Fitted(list(hit[0]), hit[1])
 

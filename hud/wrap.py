@@ -15,6 +15,10 @@ ELLIPSIS = "…"
 _NO_LINE_START = set("，。、；：！？）」』】》〉,.;:!?)]}%'\"…")
 
 
+FIRST_CJK = "\u2e80"  # no character below this is CJK
+_CHUNK = re.compile(r"\S+\s*|\s+")
+
+
 def is_cjk(ch: str) -> bool:
     """Characters that are set without spaces and may break anywhere (Han, kana, Hangul, CJK punctuation)."""
     o = ord(ch)
@@ -24,8 +28,11 @@ def is_cjk(ch: str) -> bool:
 
 def tokens(text: str) -> list[str]:
     """Pieces between which a line may break; spaces stay attached to the word before them."""
+    chunks: list[str] = _CHUNK.findall(text)
+    if not text or max(text) < FIRST_CJK:
+        return chunks  # no CJK: the words are the pieces (checked at C speed; greedy wraps call this often)
     out: list[str] = []
-    for chunk in re.findall(r"\S+\s*|\s+", text):
+    for chunk in chunks:
         word = ""
         for ch in chunk:
             if is_cjk(ch) and ch not in _NO_LINE_START:

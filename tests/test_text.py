@@ -121,3 +121,10 @@ def test_a_line_cut_by_the_clip_is_recorded_as_clipped_or_dropped() -> None:
     target.set_clip(None)
     r.draw(target, "fits", (0, 0), 24, 255)
     assert r.wrap("fits well", 24, 400, max_lines=1) == ["fits well"] and r.fit_problems == []
+
+
+def test_runs_of_text_without_cjk_are_one_run_and_nul_is_still_dropped() -> None:
+    assert runs("Gate B12 boards 10:15 — café ⟶") == [(False, "Gate B12 boards 10:15 — café ⟶")]
+    assert runs("a\x00b") == [(False, "ab")]
+    assert runs("") == []
+    assert runs("\u2e7f\u2e80") == [(False, "\u2e7f"), (True, "\u2e80")]

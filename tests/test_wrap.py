@@ -112,3 +112,33 @@ def test_balanced_never_splits_a_word_that_fits_the_width(words: list[str], widt
 
 def squeeze(lines: list[str]) -> str:
     return "".join(lines).replace(" ", "")
+
+
+def _tokens_by_character(text: str) -> list[str]:
+    """`tokens` as first written, character by character: the reference its no-CJK shortcut must equal."""
+    import re
+
+    from hud.wrap import _NO_LINE_START
+
+    out: list[str] = []
+    for chunk in re.findall(r"\S+\s*|\s+", text):
+        word = ""
+        for ch in chunk:
+            if is_cjk(ch) and ch not in _NO_LINE_START:
+                if word:
+                    out.append(word)
+                word = ch
+            elif word and is_cjk(word[-1]) and not ch.isspace() and ch not in _NO_LINE_START:
+                out.append(word)
+                word = ch
+            else:
+                word += ch
+        if word:
+            out.append(word)
+    return out
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab é!.)\n\t，。中文\u2e7f\u2e80\uff01", max_size=24))
+def test_tokens_with_and_without_cjk_match_the_character_by_character_rule(text: str) -> None:
+    assert tokens(text) == _tokens_by_character(text)
