@@ -144,6 +144,9 @@ class Effects:
     size: tuple[int, int]  # the HUD layer (the panel as projected into the view)
     pixels_per_degree: float
 
+    #: False: every stage over the whole layer (the reference the row bands are tested against).
+    banded: bool = True
+
     def __post_init__(self) -> None:
         w, h = self.size
         self._vignette = _vignette(self.size, self.device.optics.eyebox)
@@ -152,18 +155,41 @@ class Effects:
         self._tmp = pygame.Surface(self.size, depth=32)
 
     def apply(self, layer: pygame.Surface, stages: frozenset[str]) -> None:
-        """Eyebox falloff, blur and ghost: they reshape the strokes' own light."""
+        """Eyebox falloff, blur and ghost: they reshape the strokes' own light.
+
+        Each stage runs only on the rows that hold light (`_lit_rows`), grown by the rows the stages
+        before it moved light into. Why: a HUD lights 3-40 % of its rows (the status line, a card),
+        and a black pixel stays black through every stage (multiplied, blended with black, or zero
+        added), so the other rows would come out as they went in. The clip keeps whole rows, so each
+        pixel is computed exactly as over the whole layer.
+        """
         o = self.device.optics
-        if "eyebox" in stages and o.eyebox > 0:
-            layer.blit(self._vignette, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
-        if "blur" in stages and o.blur > 0:
-            self._blur(layer, min(0.5, o.blur * self.size[0] / self.device.panel[0] / 2))
-        if "ghost" in stages and o.ghost > 0:
-            self._tmp.blit(layer, (0, 0))
-            level = round(255 * o.ghost)
-            self._tmp.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
-            dx, dy = (round(v * self.pixels_per_degree) for v in o.ghost_offset)
-            layer.blit(self._tmp, (dx, dy), special_flags=pygame.BLEND_RGB_ADD)
+        blur = min(0.5, o.blur * self.size[0] / self.device.panel[0] / 2) if "blur" in stages else 0.0
+        alpha = round(255 * blur)
+        ghost = "ghost" in stages and o.ghost > 0
+        eyebox = "eyebox" in stages and o.eyebox > 0
+        if not (eyebox or alpha > 0 or ghost):
+            return
+        lit = _lit_rows(layer) if self.banded else np.ones(layer.get_height(), bool)
+        try:
+            if eyebox:
+                for band in _bands(lit, layer.get_width()):
+                    layer.set_clip(band)
+                    layer.blit(self._vignette, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+            if alpha > 0:
+                lit = lit | _shifted(lit, 1)  # the lower neighbour's mix carries light a row down
+                self._blur(layer, alpha, _bands(lit, layer.get_width()))
+            if ghost:
+                self._tmp.blit(layer, (0, 0))
+                level = round(255 * o.ghost)
+                for band in _bands(lit, layer.get_width()):
+                    self._tmp.fill((level, level, level), band, special_flags=pygame.BLEND_RGB_MULT)
+                dx, dy = (round(v * self.pixels_per_degree) for v in o.ghost_offset)
+                for band in _bands(_shifted(lit, dy), layer.get_width()):
+                    layer.set_clip(band)
+                    layer.blit(self._tmp, (dx, dy), special_flags=pygame.BLEND_RGB_ADD)
+        finally:
+            layer.set_clip(None)
 
     def bloom(self, layer: pygame.Surface, stages: frozenset[str]) -> pygame.Surface | None:
         """Halation: the layer shrunk 8x, blurred, grown back and dimmed (None when off).
@@ -181,16 +207,42 @@ class Effects:
         self._bloom.fill((level, level, level), special_flags=pygame.BLEND_RGB_MULT)
         return self._bloom
 
-    def _blur(self, layer: pygame.Surface, weight: float) -> None:
-        """A slight blur: mix each pixel with its right and lower neighbours by `weight` (<= 0.5)."""
-        alpha = round(255 * weight)
-        if alpha <= 0:
-            return
+    def _blur(self, layer: pygame.Surface, alpha: int, bands: list[pygame.Rect]) -> None:
+        """A slight blur: mix each pixel with its right and lower neighbours by `alpha` / 255 (weight
+        <= 0.5), in the rows of `bands` (the caller resets the layer's clip)."""
         self._tmp.blit(layer, (0, 0))
         self._tmp.set_alpha(alpha)
-        layer.blit(self._tmp, (1, 0))
-        layer.blit(self._tmp, (0, 1))
+        for band in bands:
+            layer.set_clip(band)
+            layer.blit(self._tmp, (1, 0))
+            layer.blit(self._tmp, (0, 1))
         self._tmp.set_alpha(None)
+
+
+def _lit_rows(layer: pygame.Surface) -> np.ndarray:
+    """Which rows of a 32-bit layer hold any light (a bool per row; the padding byte is ignored)."""
+    r, g, b, _ = layer.get_masks()
+    words = np.frombuffer(cast(Any, layer.get_buffer()), np.uint32).reshape(layer.get_height(), layer.get_pitch() // 4)
+    return np.asarray((words[:, :layer.get_width()] & np.uint32(r | g | b)).any(axis=1))
+
+
+def _shifted(rows: np.ndarray, by: int) -> np.ndarray:
+    """`rows` moved down by `by` (up when negative), what moves past an edge dropped."""
+    out = np.zeros_like(rows)
+    if abs(by) >= len(rows):
+        return out
+    if by >= 0:
+        out[by:] = rows[:len(rows) - by]
+    else:
+        out[:by] = rows[-by:]
+    return out
+
+
+def _bands(rows: np.ndarray, width: int) -> list[pygame.Rect]:
+    """The runs of True in `rows`, as full-width rectangles."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], rows, [False])).astype(np.int8)))
+    pairs = zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)
+    return [pygame.Rect(0, top, width, bottom - top) for top, bottom in pairs]
 
 
 def _vignette(size: tuple[int, int], falloff: float) -> pygame.Surface:

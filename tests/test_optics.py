@@ -108,3 +108,30 @@ def test_unknown_stage_is_refused_with_the_list() -> None:
         optics.parse_stages("bloom,glare")
     assert optics.parse_stages("none") == frozenset()
     assert optics.parse_stages("bloom, ghost") == {"bloom", "ghost"}
+
+
+@pytest.mark.parametrize("offset", [(0.3, 0.2), (-0.4, -0.3), (0.0, 9.0), (0.2, -40.0)])
+@pytest.mark.parametrize("device", ["generic", "vuzix-z100", "even-g2"])
+def test_effects_on_the_lit_rows_only_equal_the_effects_over_the_whole_layer(device: str,
+                                                                             offset: tuple[float, float]) -> None:
+    """Rows lit at both edges, alone and in runs, with ghosts moved up, down and past the layer's edge."""
+    d = load_device(device)
+    d = replace(d, optics=replace(d.optics, ghost_offset=offset, ghost=max(d.optics.ghost, 0.05),
+                                  blur=max(d.optics.blur, 0.5), eyebox=max(d.optics.eyebox, 0.2)))
+    size = (120, 90)
+    rng = np.random.default_rng(3)
+    rows = np.zeros(size[1], bool)
+    rows[[0, 1, 7, 30, 31, 32, 33, 60, 88, 89]] = True
+    picture = rng.integers(0, 256, (size[0], size[1], 3), np.uint8) * rows[None, :, None].astype(np.uint8)
+    stages = frozenset(optics.STAGES)
+    layers = []
+    for banded in (True, False):
+        effects = optics.Effects(d, size, pixels_per_degree=3.0)
+        effects.banded = banded
+        layer = pygame.Surface(size, depth=32)
+        pygame.surfarray.blit_array(layer, picture)
+        effects.apply(layer, stages)
+        assert layer.get_clip() == layer.get_rect()
+        glow = effects.bloom(layer, stages)
+        layers.append((pygame.image.tobytes(layer, "RGB"), glow and pygame.image.tobytes(glow, "RGB")))
+    assert layers[0] == layers[1]
