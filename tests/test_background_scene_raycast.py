@@ -1,0 +1,154 @@
+"""The street scene's raycast cut into row bands run by a crew of threads: the same pixels as one
+band done alone, a bounded crew, and no thread left once frames stop."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hud.pg import use_headless_drivers
+
+use_headless_drivers()
+
+from hud.background.scene import CITY_WALK, _textures  # noqa: E402
+from hud.background.scene import raycast as rc  # noqa: E402
+from hud.background.scene.raycast import Tables, Textures, render_world  # noqa: E402
+from hud.background.scene.route import Pose  # noqa: E402
+from hud.pg import pygame  # noqa: E402
+
+
+def _tex() -> Textures:
+    return _textures(False, CITY_WALK)[1]
+
+
+def _tables(tex: Textures, w: int, h: int, band_rows: int | None = None) -> Tables:
+    f = (w / 2) / math.tan(math.radians(70.0) / 2)
+    turn = max(1, round(2 * math.pi * f))
+    horizon = min(h, math.floor(0.45 * h) + 1)
+    sky = np.arange(turn * max(horizon, 1), dtype=np.uint32).reshape(max(horizon, 1), turn)
+    tab = Tables(tex, w, h, f, sky)
+    if band_rows is not None:
+        tab.band_rows = band_rows
+    return tab
+
+
+def _crew_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("raycast-band-")]
+
+
+def _wait_for_no_crew() -> None:
+    deadline = time.monotonic() + 2.0
+    while _crew_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(w=st.integers(1, 200), h=st.integers(1, 160), rows=st.integers(1, 40), workers=st.integers(1, 4),
+       t=st.floats(0.0, 60.0), turn=st.floats(-math.pi, math.pi), t2=st.floats(0.0, 60.0))
+def test_bands_on_threads_cast_the_pixels_one_band_does(monkeypatch: pytest.MonkeyPatch, w: int, h: int, rows: int,
+                                                        workers: int, t: float, turn: float, t2: float) -> None:
+    tex = _tex()
+    serial, banded = _tables(tex, w, h, band_rows=h), _tables(tex, w, h, band_rows=rows)
+    first = CITY_WALK.pose(t)
+    # Two poses in a row: the second reuses the heading caches, or refills them band by band.
+    for pose in (Pose(first.x, first.z, first.heading + turn), CITY_WALK.pose(t2), CITY_WALK.pose(t2)):
+        want = np.full((h, w), 1, np.uint32)
+        got = np.full((h, w), 2, np.uint32)
+        monkeypatch.setattr(rc, "workers", lambda: 1)
+        expected = render_world(tex, serial, pose, want)
+        monkeypatch.setattr(rc, "workers", lambda workers=workers: workers)
+        found = render_world(tex, banded, pose, got)
+        assert np.array_equal(got, want)
+        for a, b in zip(found, expected, strict=True):
+            assert np.array_equal(a, b)
+
+
+def test_a_big_view_is_cut_into_bands_and_a_small_one_is_not() -> None:
+    tex = _tex()
+    assert _tables(tex, 160, 90).band_rows == 90
+    big = _tables(tex, 1920, 1080)
+    assert 1 < big.band_rows < 1080
+
+
+def test_the_crew_is_a_few_threads_whatever_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rc.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert rc.workers() == rc.MAX_WORKERS
+    monkeypatch.setattr(rc.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert rc.workers() == 1
+    # Many bands and a crew asked for more than it has: never more threads than its size.
+    seen: set[str] = set()
+    lock = threading.Lock()
+
+    def band(i: int, k: int) -> None:
+        with lock:
+            seen.add(threading.current_thread().name)
+        time.sleep(0.002)
+
+    rc.run_bands(40, band, participants=16)
+    assert threading.current_thread().name in seen
+    assert len(seen) <= rc.CREW.size + 1
+    assert rc.CREW.alive <= rc.CREW.size
+
+
+def test_each_participant_has_its_own_scratch_and_every_band_is_done_once() -> None:
+    done: list[tuple[int, int]] = []
+    lock = threading.Lock()
+    busy: dict[int, bool] = {}
+
+    def band(i: int, k: int) -> None:
+        with lock:
+            assert not busy.get(k), "two bands at once on one participant's scratch"
+            busy[k] = True
+        time.sleep(0.001)
+        with lock:
+            busy[k] = False
+            done.append((i, k))
+
+    rc.run_bands(30, band, participants=3)
+    assert sorted(i for i, _ in done) == list(range(30))
+    assert {k for _, k in done} <= {0, 1, 2}
+
+
+def test_the_crew_leaves_no_thread_once_frames_stop() -> None:
+    tex = _tex()
+    tab = _tables(tex, 640, 360)
+    out = np.empty((360, 640), np.uint32)
+    for t in (1.0, 2.0, 3.0):
+        render_world(tex, tab, CITY_WALK.pose(t), out)
+    assert rc.CREW.alive <= rc.CREW.size
+    time.sleep(rc.LINGER + 0.2)
+    assert rc.CREW.alive == 0
+    _wait_for_no_crew()
+    assert not _crew_threads()
+
+
+def test_a_surface_drawn_on_is_unlocked_when_the_cast_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bands hold the caller's pixels; a crew thread keeping them would keep the Surface locked.
+    monkeypatch.setattr(rc, "workers", lambda: 2)
+    tex = _tex()
+    tab = _tables(tex, 640, 360)
+    surface = pygame.Surface((640, 360), 0, 32)
+    for t in (5.0, 6.0):
+        pixels = pygame.surfarray.pixels2d(surface).T
+        render_world(tex, tab, CITY_WALK.pose(t), pixels)
+        del pixels
+        assert not surface.get_locked()
+        surface.blit(pygame.Surface((4, 4)), (0, 0))
+
+
+def test_an_error_in_a_band_reaches_the_caller_and_the_crew_carries_on() -> None:
+    def band(i: int, k: int) -> None:
+        if i == 5:
+            raise ValueError("band 5")
+
+    with pytest.raises(ValueError, match="band 5"):
+        rc.run_bands(12, band, participants=2)
+    done: list[int] = []
+    rc.run_bands(12, lambda i, k: done.append(i), participants=2)
+    assert sorted(done) == list(range(12))
