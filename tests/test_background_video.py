@@ -206,6 +206,36 @@ def test_stop_waits_for_the_worker_and_playing_on_afterwards_shows_the_right_fra
         assert shown(source.frame(i / FPS, SIZE)) == i
 
 
+def test_a_view_is_kept_while_its_picture_and_inputs_stay_and_redone_when_any_changes(tmp_path: Path) -> None:
+    from hud.pg import use_exact_scaling
+
+    path = write_noise(tmp_path / "noise.mp4", 4)
+    kept, fresh = VideoBackground(path), VideoBackground(path, ahead=False)
+
+    def same(t: float, size: tuple[int, int], hfov: float) -> pygame.Surface:
+        got = kept.view(t, size, hfov)
+        fresh._view = None  # the reference scales every time
+        assert pixels(got) == pixels(fresh.view(t, size, hfov)), (t, size, hfov)
+        return got
+
+    first = same(0.0, (80, 40), 50.0)
+    assert same(0.05, (80, 40), 50.0) is first  # the same picture: kept, not scaled again
+    same(0.1, (80, 40), 50.0)  # the next picture
+    same(0.1, (80, 40), 40.0)  # another field of view, into the same buffer
+    same(0.1, (80, 40), 50.0)
+    same(0.1, (80, 40), 70.0)  # the camera's whole picture: the frame itself
+    kept.frame(0.3, (80, 40))  # another picture written into that frame
+    same(0.1, (80, 40), 70.0)
+    kept.camera_hfov = fresh.camera_hfov = 60.0
+    same(0.1, (80, 40), 50.0)
+    use_exact_scaling(False)
+    try:
+        same(0.1, (80, 40), 50.0)  # the window's smoothscale rounds differently
+    finally:
+        use_exact_scaling(True)
+    same(0.1, (80, 40), 50.0)
+
+
 def test_open_background_routes_video_suffixes(tmp_path: Path) -> None:
     path = write_video(tmp_path / "Walk.MOV")
     source = open_background(str(path))
