@@ -10,9 +10,9 @@ a few vector operations per column (which facade, how far, which texture level) 
 What is cached: the facade atlas and the ground, at a few mip levels each pre-fogged for the
 distances that level is used at (so distant windows do not shimmer and fog costs nothing per
 frame), and the sky panorama per view size. Per view, what depends on the heading alone (the sky
-band, each ground pixel's distance times its ray) is kept until the heading changes, which on
-this walk is mostly straight; it is the same numbers a fresh view would work out, so no pixel
-depends on earlier frames.
+band, each ground pixel's distance times its ray, each column's divisor against each facade) is
+kept until the heading changes, which on this walk is mostly straight; it is the same numbers a
+fresh view would work out, so no pixel depends on earlier frames.
 
 Why the per-pixel work looks the way it does (a frame costs a few passes over the picture, so
 each pass counts): scratch arrays are made once per view and reused; facade pixels below the
@@ -203,6 +203,12 @@ class Tables:
         self.gx = np.empty((h - self.horizon, w), np.float32)
         self.gz = np.empty((h - self.horizon, w), np.float32)
         self.vi = np.arange(h, dtype=np.int32)[:, None]
+        # Per column, kept with them: the sky's panorama columns, each facade's divisor, the ground's
+        # steps per level and their values at each level's first and last rows.
+        self.sky_cols = np.zeros(0, np.int32)
+        self.denom = np.zeros((w, 0), np.float64)
+        self.steps = np.zeros((2, 0, w), np.float32)
+        self.at_ends = np.zeros((2, 0, w), np.float32)
         # The bands the per-row passes are cut into, and each participant's scratch (made on first
         # use), so that a frame allocates nothing the size of the picture and no two threads share
         # a buffer.
@@ -371,31 +377,35 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
     hz = tab.horizon
     # Per column and per frame (w-sized, cheap): worked out once, before the bands.
     refill = pose.heading != tab.heading
-    sky_cols = np.zeros(0, np.int32)
-    steps = np.zeros((0, 0), np.float32)
+    ex, ez = tex.edge[:, 0], tex.edge[:, 1]
     if refill:
         tab.heading = None  # (while the caches are being refilled)
         # Sky: the panorama shifted by the heading (columns by angle, so turning pans it exactly).
         angle = pose.heading + np.arctan(tab.a)
-        sky_cols = np.floor(angle * tab.turn / (2 * math.pi)).astype(np.int32) % tab.turn
+        tab.sky_cols = np.floor(angle * tab.turn / (2 * math.pi)).astype(np.int32) % tab.turn
+        # Each column's ray against each facade's direction (the facades' hits divide by it).
+        tab.denom = dx[:, None] * ez[None, :] - dz[:, None] * ex[None, :]
+        if hz < h:
+            dx32, dz32 = dx.astype(np.float32), dz.astype(np.float32)  # single precision: half the traffic
+            scale32 = tab.ground_scale.astype(np.float32)[:, None]
+            # Each level's step per unit of distance, per column, for x and z (as the refill uses
+            # them), and the ground's offsets at each level's first and last rows.
+            tab.steps = np.stack([dx32[None, :] * scale32, -dz32[None, :] * scale32])
+            tab.at_ends = tab.ground_z32[tab.ends][None, :, None] * tab.steps[:, tab.ground_level[tab.ends]]
+    sky_cols, steps = tab.sky_cols, tab.steps
     # Ground: each pixel below the horizon, by its distance (row) and direction (column), as an
     # index into the texture buffer (taken after the facades have put theirs over it).
     ground: list[tuple[np.ndarray, np.ndarray, list[tuple[int, int, int, bool, bool]]]] = []
     if hz < h:
         x0, _, _, z1 = tex.city.bounds
         rows = tab.ground_level
-        dx32, dz32 = dx.astype(np.float32), dz.astype(np.float32)  # single precision: half the memory traffic
-        scale32 = tab.ground_scale.astype(np.float32)[:, None]
-        # Each level's step per unit of distance, per column, for x and z (as the refill uses them).
-        steps = np.stack([dx32[None, :] * scale32, -dz32[None, :] * scale32])
         for axis, (product, o) in enumerate((
             (tab.gx, ((pose.x - x0) * tab.ground_scale).astype(np.float32)),
             (tab.gz, ((z1 - pose.z) * tab.ground_scale).astype(np.float32)),
         )):
             # Along a column the coordinate is monotonic in the distance, so a level's first and
             # last rows bound it: its clamps are skipped when they are in the texture.
-            at_ends = tab.ground_z32[tab.ends, None] * steps[axis][rows[tab.ends]]
-            ends = (at_ends + o[rows[tab.ends]][:, None]).astype(np.int32).reshape(len(tab.bands), -1)
+            ends = (tab.at_ends[axis] + o[rows[tab.ends]][:, None]).astype(np.int32).reshape(len(tab.bands), -1)
             clamps = []
             for (n, g0, g1), low, high in zip(tab.bands, ends.min(axis=1).tolist(), ends.max(axis=1).tolist(),
                                               strict=True):
@@ -405,9 +415,8 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
             ground.append((product, o[rows][:, None], clamps))
     # Facades: the nearest one each column's ray meets.
     wx, wz = tex.p0[:, 0] - pose.x, tex.p0[:, 1] - pose.z
-    ex, ez = tex.edge[:, 0], tex.edge[:, 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        denom = dx[:, None] * ez[None, :] - dz[:, None] * ex[None, :]
+    denom = tab.denom
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (rays along a facade)
         hit = (wx * ez - wz * ex)[None, :] / denom
         along = (wx[None, :] * dz[:, None] - wz[None, :] * dx[:, None]) / denom
     hit = np.where((hit > NEAR) & (along >= 0.0) & (along < 1.0), hit, np.inf)
@@ -506,7 +515,9 @@ def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tup
             np.take(tex.buffer, iz, out=out[hz + g0 : hz + g1], mode="clip")
 
     count = -(-h // tab.band_rows)
-    run_bands(count, band, workers())
+    participants = min(workers(), count)
+    tab.scratch_for(participants - 1)  # (made here, not by threads racing to make them)
+    run_bands(count, band, participants)
     if refill:
         tab.heading = pose.heading
     return depth, seg, where
