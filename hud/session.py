@@ -48,6 +48,11 @@ def _event_bytes(timed: ev.Timed) -> int:
     return 200 + sum(sys.getsizeof(v) for v in vars(timed.event).values() if isinstance(v, str))
 
 
+#: Light palettes kept, one per HUD gain (two digits). Why more than one: over a video or a camera
+#: the gain wanders between a few neighbouring values (13 over the bench's 10 s clip, changing in
+#: one frame of five), and building a palette costs 0.23 ms.
+LIGHT_PALETTES = 32
+
 #: The width, in pixels, of the picture codes are read from (see `Session.code_size`).
 CODE_WIDTH = 1280
 
@@ -182,7 +187,7 @@ class Session:
         self.panel = PanelRenderer(self.layout, self.device)
         self.panel.quantise = "quantise" in self.optics
         self.compositor = self._compositor(self.device)
-        self._light: tuple[float, list[tuple[int, int, int]]] | None = None
+        self._light: dict[float, list[tuple[int, int, int]]] = {}  # gain -> light palette, oldest use first
         self._eyes: pygame.Surface | None = None
         self.restart()
 
@@ -339,7 +344,7 @@ class Session:
         panel.quantise = "quantise" in self.optics
         compositor = self._compositor(device)
         self.device, self.layout, self.panel, self.compositor = device, layout, panel, compositor
-        self._light = None
+        self._light = {}
 
     def schedule(self, plan: list[ev.Timed]) -> None:
         """Events planned for later (an assistant's answer, a route's next step); due ones apply now."""
@@ -439,13 +444,17 @@ class Session:
     def render_composite(self) -> pygame.Surface:
         """What the wearer sees (the returned surface is reused by the next call: copy to keep)."""
         background = self.render_background()
-        panel = self.render_panel()
-        if "light" in self.optics:
-            g = float(f"{self.light(background)[2]:.2g}")  # 2 digits: the palette is rebuilt only on a change
-            if self._light is None or self._light[0] != g:
-                self._light = (g, optics.light_palette(self.panel.palette, g))
-            panel = self.panel.relit(self._light[1])
-        return self.compositor.compose(background, panel)
+        if "light" not in self.optics:
+            return self.compositor.compose(background, self.render_panel())
+        self.panel.render_levels(self.state, self.now)  # only the relit colours are composited
+        g = float(f"{self.light(background)[2]:.2g}")  # 2 digits: a palette per gain, kept (LIGHT_PALETTES)
+        palette = self._light.pop(g, None)
+        if palette is None:
+            palette = optics.light_palette(self.panel.palette, g)
+            while len(self._light) >= LIGHT_PALETTES:
+                del self._light[next(iter(self._light))]  # the least recently used
+        self._light[g] = palette
+        return self.compositor.compose(background, self.panel.relit(palette))
 
     def rebuilt(self, device: Device | None = None, optics_stages: frozenset[str] | None = None,
                 view_fov: float | None = None) -> Session:

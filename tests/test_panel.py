@@ -156,3 +156,12 @@ def test_one_bit_panels_threshold_text_and_dither_only_pictures() -> None:
     assert (out[8:, :4] == 0).all() and (out[8:, 4:] == 255).all()  # thresholded at half light
     assert 0 < (out[:8, :4] == 255).mean() < 1  # a picture's grey becomes a pattern
     assert (one_bit(levels, [pygame.Rect(0, 0, 8, 8)], dithered=False)[:8, :4] == 0).all()
+
+
+@pytest.mark.parametrize("device", ["generic", "even-g2"])  # 8-bit levels and 1-bit dithered
+def test_the_levels_alone_relit_in_the_display_palette_are_the_rendered_panel(device: str) -> None:
+    r = PanelRenderer(load_layout(load_device(device).layout), load_device(device))
+    expected = pygame.image.tobytes(r.render(busy_state(), 3.0), "RGB")
+    r.render(HudState(), 9.0)
+    r.render_levels(busy_state(), 3.0)
+    assert pygame.image.tobytes(r.relit(r.palette), "RGB") == expected

@@ -131,3 +131,42 @@ def test_the_view_fov_sets_the_panels_share_but_not_the_displays_brightness() ->
     assert narrow.rebuilt(view_fov=70.0).compositor.rect == wide.compositor.rect
     wide.close()
     narrow.close()
+
+
+def test_a_light_palette_is_built_once_per_gain_and_kept_while_the_gain_wanders(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gain over a video moves between a few values: a palette seen before is reused (and the
+    composite is the one a session that builds every palette afresh draws), the oldest dropped."""
+    from hud import optics
+    from hud import session as session_module
+    from hud.pg import pygame
+
+    built: list[float] = []
+    real = optics.light_palette
+
+    def counting(base: list[tuple[int, int, int]], g: float) -> list[tuple[int, int, int]]:
+        built.append(g)
+        return real(base, g)
+
+    def at_gain(session: Session, g: float) -> bytes:
+        monkeypatch.setattr(session, "light", lambda background: (0.0, 0.0, g))
+        return pygame.image.tobytes(session.render_composite(), "RGB")
+
+    s, fresh = Session.open(Options(view=(320, 180))), Session.open(Options(view=(320, 180)))
+    try:
+        monkeypatch.setattr(optics, "light_palette", counting)
+        for g in [0.5, 0.6, 0.5, 0.7, 0.6, 0.5]:
+            composite = at_gain(s, g)
+            fresh._light.clear()
+            seen = len(built)
+            assert composite == at_gain(fresh, g), g
+            del built[seen:]  # the fresh session's
+        assert built == [0.5, 0.6, 0.7]
+        monkeypatch.setattr(session_module, "LIGHT_PALETTES", 2)
+        at_gain(s, 0.8)
+        at_gain(s, 0.5)
+        at_gain(s, 0.9)
+        assert list(s._light) == [0.5, 0.9]  # the least recently used went first
+    finally:
+        s.close()
+        fresh.close()
