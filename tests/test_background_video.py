@@ -182,6 +182,16 @@ def test_playing_on_decodes_the_next_picture_ahead_and_shows_the_same_pixels(tmp
     assert ahead.adopted > COUNT and now.adopted == 0
 
 
+def test_only_playing_on_decodes_ahead_not_a_jump(clip: Path) -> None:
+    source = VideoBackground(clip)
+    source.frame(0.0, SIZE)
+    source.frame(0.5, SIZE)  # five frames on: a shot's jump, nothing decoded ahead
+    assert source._pending is None
+    source.frame(0.7, SIZE)  # two on: a clock at half the video's rate
+    assert source._pending is not None
+    source.stop()
+
+
 def test_a_picture_the_worker_failed_on_is_decoded_when_asked(clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = VideoBackground(clip)
     source.frame(0.0, SIZE)

@@ -48,6 +48,11 @@ _PROBE_FRAMES = 16
 #: as one thread (checked over 300 frames at 7 sizes); more threads than the machine's 2 gain nothing.
 SCALE_THREADS = 2
 
+#: The largest step from one picture to the next that counts as playing on (see `VideoBackground`):
+#: 2 covers a clock at half the video's frame rate. Why a bound: a `shot` at 0.5 s is a step of 15
+#: frames from the first, and decoding the picture 15 frames further on would only delay its exit.
+AHEAD_STEPS = 2
+
 #: Tolerance when turning a clock time into a frame index: `i / fps * fps` can come out a hair
 #: under `i` in floating point, which would show the previous frame.
 _EPSILON = 1e-6
@@ -290,7 +295,6 @@ class VideoBackground(BackgroundSource):
         """
         if self._span is not None and self._span[0] <= index <= self._span[1]:
             return self._span[1]
-        forward = max(1, round(FORWARD_SECONDS * self.fps))
         step = None if self._span is None else (index - self._span[1]) % self.frame_count
         ahead = self._join()
         if ahead is not None and ahead.first <= index <= ahead.last:
@@ -298,7 +302,7 @@ class VideoBackground(BackgroundSource):
             last = self._store(ahead.decoded, ahead.first, ahead.last, ahead.pixels)
         else:
             last = self._store(*self._find(index))
-        if self.ahead and step is not None and 0 < step <= forward:  # playing on: the next one is due soon
+        if self.ahead and step is not None and 0 < step <= AHEAD_STEPS:  # playing on: the next one is due soon
             self._launch((last + step) % self.frame_count)
         return last
 
