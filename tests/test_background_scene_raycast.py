@@ -4,6 +4,8 @@ band done alone, a bounded crew, and no thread left once frames stop."""
 from __future__ import annotations
 
 import math
+import os
+import signal
 import threading
 import time
 
@@ -152,3 +154,34 @@ def test_an_error_in_a_band_reaches_the_caller_and_the_crew_carries_on() -> None
     done: list[int] = []
     rc.run_bands(12, lambda i, k: done.append(i), participants=2)
     assert sorted(done) == list(range(12))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+@pytest.mark.filterwarnings("ignore:.*fork:DeprecationWarning")  # (Python 3.12 on forking with threads)
+def test_a_forked_child_casts_with_a_crew_of_its_own() -> None:
+    # The parent's crew threads do not survive a fork; the child must not wait for them.
+    tex = _tex()
+    tab = _tables(tex, 640, 360)
+    out = np.empty((360, 640), np.uint32)
+    render_world(tex, tab, CITY_WALK.pose(1.0), out)
+    assert rc.CREW.alive > 0
+    pid = os.fork()
+    if pid == 0:  # the child: cast again with two participants, then leave at once
+        code = 1
+        try:
+            rc.run_bands(8, lambda i, k: None, participants=2)
+            render_world(tex, tab, CITY_WALK.pose(2.0), out)
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 20.0
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child hung waiting for its parent's crew")
+        time.sleep(0.02)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -271,10 +271,15 @@ class _Crew:
 
     def __init__(self, size: int, linger: float = LINGER) -> None:
         self.size, self.linger = size, linger
+        self._started = 0
+        self.forget()
+
+    def forget(self) -> None:
+        """Start again with no threads: in a forked child, which inherits the crew's count but
+        none of its threads (a fork mid-frame would otherwise leave bands no thread will run)."""
         self._cond = threading.Condition()
         self._queue: deque[Callable[[], None]] = deque()
         self._alive = 0
-        self._started = 0
 
     @property
     def alive(self) -> int:
@@ -320,6 +325,8 @@ def workers() -> int:
 
 #: The process's crew: no thread until a frame's bands are queued, none once frames stop coming.
 CREW = _Crew(MAX_WORKERS - 1)
+if hasattr(os, "register_at_fork"):  # (not on Windows)
+    os.register_at_fork(after_in_child=CREW.forget)
 
 
 def run_bands(count: int, band: Callable[[int, int], None], participants: int) -> None:
