@@ -265,8 +265,9 @@ class _Crew:
     frame costs a hand-over, not a thread start; after LINGER seconds without work they exit, so
     nothing is left running once rendering stops (the test suite fails any test that leaves a
     thread behind, and a program needs no shutdown call). They are daemon threads, so they never
-    hold up the interpreter's exit either. A job queued while every thread is busy (another view
-    rendering on another thread) is not waited for: the caller works through the bands itself.
+    hold up the interpreter's exit either. If every thread is busy (another view rendering on
+    another thread), the caller takes the bands itself and the late job, once a thread is free,
+    finds none left.
     """
 
     def __init__(self, size: int, linger: float = LINGER) -> None:
@@ -315,7 +316,8 @@ class _Crew:
 
 def workers() -> int:
     """How many threads (the caller included) share a frame's bands: the cores this process may
-    run on, at most MAX_WORKERS (beyond that memory bandwidth, not cores, bounds the passes)."""
+    run on, at most MAX_WORKERS (the passes are memory bound, so more cores would add little; only
+    two have been measured)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # (not on every platform)
