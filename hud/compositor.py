@@ -20,7 +20,7 @@ import math
 from hud.background.base import DEFAULT_CAMERA_HFOV
 from hud.device import Device
 from hud.lightadd import LitBytes
-from hud.optics import ADD_FLAT, Effects, add_light_pixels
+from hud.optics import ADD_FLAT, Effects, add_light_pixels, lit_bands
 from hud.pg import pygame
 
 __all__ = ["DEFAULT_CAMERA_HFOV", "DEFAULT_VIEW_FOV", "CameraTooNarrow", "Compositor", "default_view_fov",
@@ -87,6 +87,7 @@ class Compositor:
         self.redone = 0  # frames whose panel-side stages were redone (the rest reused them)
         self._seen: tuple[object, bytes] | None = None  # (format, bytes) of the panel the layer is from
         self._glow: pygame.Surface | None = None
+        self._glow_bands: list[pygame.Rect] = []  # the glow's rows that hold light (all it adds)
         self._lit: LitBytes | None = None
 
     def compose(self, background: pygame.Surface, panel: pygame.Surface) -> pygame.Surface:
@@ -109,6 +110,7 @@ class Compositor:
             if seen != self._seen:
                 self._seen = None  # a failure half-way must not leave a stale layer marked good
                 self._glow = self._panel_side(panel)
+                self._glow_bands = lit_bands(self._glow) if self._glow is not None else []
                 self._lit = LitBytes.of(layer, self.rect.topleft, out) if "light" in self.stages else None
                 self._seen = seen
             glow = self._glow
@@ -119,8 +121,11 @@ class Compositor:
                     self._lit.add_to(out, ADD_FLAT)
         if "light" not in self.stages:  # display-referred pixels: saturating add
             out.blit(layer, self.rect, special_flags=pygame.BLEND_RGB_ADD)
-        if glow is not None:
+        if glow is not None and not self.cache:
             out.blit(glow, self.rect, special_flags=pygame.BLEND_RGB_ADD)
+        elif glow is not None:  # only the rows with light: adding black changes nothing
+            for band in self._glow_bands:
+                out.blit(glow, (self.rect.x, self.rect.y + band.y), band, special_flags=pygame.BLEND_RGB_ADD)
         return out
 
     def _panel_side(self, panel: pygame.Surface) -> pygame.Surface | None:

@@ -219,6 +219,12 @@ class Effects:
         self._tmp.set_alpha(None)
 
 
+def lit_bands(surface: pygame.Surface) -> list[pygame.Rect]:
+    """The full-width runs of a 32-bit surface's rows that hold any light. Why: the bloom is added
+    every frame, and its rows without light (most of a sparse HUD's) would add nothing."""
+    return _bands(_lit_rows(surface), surface.get_width())
+
+
 def _lit_rows(layer: pygame.Surface) -> np.ndarray:
     """Which rows of a 32-bit layer hold any light (a bool per row; the padding byte is ignored)."""
     r, g, b, _ = layer.get_masks()

@@ -171,3 +171,24 @@ def test_a_panel_partly_outside_a_narrow_view_adds_its_light_in_linear_light_up_
 def test_too_narrow_a_view_names_the_view() -> None:
     with pytest.raises(CameraTooNarrow, match=r"a 5° view is too narrow .* use a view field of view of at least"):
         Compositor(load_device("generic"), (1280, 720), 5.0, what="view")
+
+
+@pytest.mark.parametrize(("hfov", "rows"), [(50.0, [0, 1, 200, 479]), (36.0, [5, 470, 479]), (36.0, [])])
+def test_the_glow_added_by_its_lit_rows_is_the_glow_added_whole(hfov: float, rows: list[int]) -> None:
+    """Lit panel rows at the edges and alone, in a view that cuts the display off (36°) or not."""
+    from hud.optics import STAGES
+
+    device = load_device("generic")
+    rng = np.random.default_rng(5)
+    panel = pygame.Surface(device.panel, depth=32)
+    pixels = rng.integers(0, 256, (*device.panel, 3), np.uint8)
+    lit = np.zeros(device.panel[1], bool)
+    lit[rows] = True
+    pygame.surfarray.blit_array(panel, pixels * lit[None, :, None].astype(np.uint8))
+    bg = blank_frame((320, 180), (90, 60, 30))
+    outs = []
+    for cache in (True, False):
+        comp = Compositor(device, (320, 180), hfov, frozenset(STAGES))
+        comp.cache = cache
+        outs.append(pygame.image.tobytes(comp.compose(bg, panel), "RGB"))
+    assert outs[0] == outs[1]
