@@ -13,8 +13,8 @@ scaled into a surface of its own and blitted into place. Which of the two ways a
 proven, not assumed: the banded bytes are compared with one call's on a small random picture,
 once per backend and process, and a backend that passes neither way is scaled whole.
 
-The pool's threads are named `POOL_NAME`-n and live as long as the process (they hold no files,
-sockets or devices; starting threads per frame would cost more than the bands save).
+The threads are one crew for the process (`CREW`), shared by every banded pass (the street
+scene's raycast and its upscale): see `_Crew` for why they linger between frames and then go.
 """
 
 from __future__ import annotations
@@ -22,65 +22,151 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
 from hud.pg import pygame
 
-__all__ = ["MIN_BAND_PIXELS", "POOL_NAME", "BandedUpscale", "banded_way", "run", "workers"]
+__all__ = ["CREW", "LINGER", "MAX_WORKERS", "MIN_BAND_PIXELS", "THREAD_NAME", "BandedUpscale", "banded_way",
+           "run", "run_bands", "workers"]
 
-POOL_NAME = "hud-bands"
+THREAD_NAME = "hud-band"
+MAX_WORKERS = 4  # threads sharing a frame's bands, at most
+LINGER = 0.1  # seconds a crew thread waits for the next frame's bands before it exits
 #: Below this many output pixels a pass runs whole: the hand-off to a thread (about 50 us) costs
 #: more than a band saves (1280x720's 0.9 Mpx upscale takes about 1 ms with SSE2).
 MIN_BAND_PIXELS = 600_000
-MAX_WORKERS = 4
-
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
 #: smoothscale backend -> how its Y pass may be banded ("direct" into `dst`, "copied" through a
 #: surface per band, or "" when neither gives one call's bytes).
 _ways: dict[str, str] = {}
 
 
+class _Crew:
+    """Threads that run bands of a frame beside the caller.
+
+    Why they linger and then go: a frame at 60 (or even 10) frames/s finds them waiting, so each
+    frame costs a hand-over, not a thread start; after LINGER seconds without work they exit, so
+    nothing is left running once rendering stops (the test suite fails any test that leaves a
+    thread behind, and a program needs no shutdown call). They are daemon threads, so they never
+    hold up the interpreter's exit either. If every thread is busy (another view rendering on
+    another thread), the caller takes the bands itself and the late job, once a thread is free,
+    finds none left.
+    """
+
+    def __init__(self, size: int, linger: float = LINGER) -> None:
+        self.size, self.linger = size, linger
+        self._started = 0
+        self.forget()
+
+    def forget(self) -> None:
+        """Start again with no threads: in a forked child, which inherits the crew's count but
+        none of its threads (a fork mid-frame would otherwise leave bands no thread will run)."""
+        self._cond = threading.Condition()
+        self._queue: deque[Callable[[], None]] = deque()
+        self._alive = 0
+
+    @property
+    def alive(self) -> int:
+        """How many of the crew's threads are running now."""
+        with self._cond:
+            return self._alive
+
+    def submit(self, jobs: list[Callable[[], None]]) -> None:
+        """Queue `jobs`, starting threads (up to the crew's size) to run them."""
+        with self._cond:
+            self._queue.extend(jobs)
+            while self._alive < min(self.size, len(self._queue)):
+                self._alive += 1
+                self._started += 1
+                threading.Thread(target=self._work, name=f"{THREAD_NAME}-{self._started}", daemon=True).start()
+            self._cond.notify(len(jobs))
+
+    def _work(self) -> None:
+        with self._cond:
+            while True:
+                if self._queue:
+                    job = self._queue.popleft()
+                    self._cond.release()
+                    try:
+                        job()  # (never raises: a band's errors are handed to its caller)
+                    finally:
+                        del job
+                        self._cond.acquire()
+                elif not self._cond.wait(self.linger) and not self._queue:
+                    self._alive -= 1  # (under the lock: a submit after this starts a new thread)
+                    return
+
+
 def workers() -> int:
-    """How many bands a pass is cut into: the cores this process may run on, at most MAX_WORKERS."""
+    """How many threads (the caller included) share a frame's bands: the cores this process may
+    run on, at most MAX_WORKERS (the passes are memory bound, so more cores would add little; only
+    two have been measured)."""
     try:
         cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
+    except AttributeError:  # (not on every platform)
         cores = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cores))
+    return max(1, min(cores, MAX_WORKERS))
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=max(1, workers() - 1), thread_name_prefix=POOL_NAME)
-        return _pool
+#: The process's crew: no thread until a frame's bands are queued, none once frames stop coming.
+CREW = _Crew(MAX_WORKERS - 1)
+if hasattr(os, "register_at_fork"):  # (not on Windows)
+    os.register_at_fork(after_in_child=CREW.forget)
+
+
+def run_bands(count: int, band: Callable[[int, int], None], participants: int) -> None:
+    """Call `band(i, k)` for every band i < count, participant k using scratch set k: the caller
+    is participant 0 and up to `participants - 1` crew threads join it, each taking the next band
+    not yet taken. Returns once every band is done; re-raises the first error any band raised."""
+    lock = threading.Lock()
+    bands = iter(range(count))
+    # Crew threads reach `band` only through this list, emptied before returning: `band` holds the
+    # caller's array (often a locked Surface's pixels), which must not outlive the call.
+    todo = [band]
+    errors: list[BaseException] = []
+
+    def take() -> int | None:
+        with lock:
+            return None if errors else next(bands, None)
+
+    def participant(k: int) -> None:
+        try:
+            while (i := take()) is not None:
+                todo[0](i, k)
+        except BaseException as error:  # (handed to the caller below)
+            with lock:
+                errors.append(error)
+
+    helpers = min(participants, count, CREW.size + 1) - 1
+    done = [threading.Event() for _ in range(helpers)]
+
+    def helper(k: int, event: threading.Event) -> Callable[[], None]:
+        def job() -> None:
+            try:
+                participant(k)
+            finally:
+                event.set()
+        return job
+
+    if helpers > 0:
+        CREW.submit([helper(k + 1, event) for k, event in enumerate(done)])
+    participant(0)
+    for event in done:
+        event.wait()
+    todo.clear()
+    if errors:
+        raise errors[0]
 
 
 def run(tasks: list[Callable[[], object]]) -> None:
-    """Run `tasks` at once, the first in the calling thread and the rest in the pool; return when all
-    are done, raising the first task's error if any failed."""
-    if len(tasks) <= 1:
-        for task in tasks:
-            task()
-        return
-    pool = _executor()
-    futures: list[Future[object]] = [pool.submit(task) for task in tasks[1:]]
-    error: BaseException | None = None
-    try:
-        tasks[0]()
-    except BaseException as exc:  # wait for the others before raising: they write into shared surfaces
-        error = exc
-    for future in futures:
-        failed = future.exception()
-        if error is None and failed is not None:
-            error = failed
-    if error is not None:
-        raise error
+    """Run `tasks` at once on the crew (the caller takes part); return when all are done, raising the
+    first error (a task not yet started when one fails is not started)."""
+    def one(i: int, k: int) -> None:
+        tasks[i]()
+
+    run_bands(len(tasks), one, participants=workers())
 
 
 def _cuts(length: int, parts: int) -> list[tuple[int, int]]:

@@ -40,19 +40,15 @@ pytest_plugins = ["pytester"]
 @pytest.fixture(autouse=True)
 def _no_thread_left_running() -> object:
     """Fail any test that leaves a thread running: a forgotten camera reader once spun for the rest of
-    the suite and tripled its time. Threads get a moment to finish after a stop() before this counts.
-    The frame's band workers (hud.bands) live with the process by design and are not counted."""
+    the suite and tripled its time. Threads get a moment to finish after a stop() before this counts."""
     import threading
     import time
-
-    from hud.bands import POOL_NAME
 
     before = set(threading.enumerate())
     yield
     deadline = time.monotonic() + 2.0
     while True:
-        left = [t for t in threading.enumerate()
-                if t not in before and t.is_alive() and not t.name.startswith(POOL_NAME)]
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
         if not left or time.monotonic() > deadline:
             break
         time.sleep(0.01)

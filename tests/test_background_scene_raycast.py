@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hud import bands
 from hud.pg import use_headless_drivers
 
 use_headless_drivers()
@@ -41,7 +42,7 @@ def _tables(tex: Textures, w: int, h: int, band_rows: int | None = None) -> Tabl
 
 
 def _crew_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name.startswith("raycast-band-")]
+    return [t for t in threading.enumerate() if t.name.startswith(bands.THREAD_NAME)]
 
 
 def _wait_for_no_crew() -> None:
@@ -78,54 +79,15 @@ def test_a_big_view_is_cut_into_bands_and_a_small_one_is_not() -> None:
     assert 1 < big.band_rows < 1080
 
 
-def test_the_crew_is_a_few_threads_whatever_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rc.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
-    assert rc.workers() == rc.MAX_WORKERS
-    monkeypatch.setattr(rc.os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert rc.workers() == 1
-    # Many bands and a crew asked for more than it has: never more threads than its size.
-    seen: set[str] = set()
-    lock = threading.Lock()
-
-    def band(i: int, k: int) -> None:
-        with lock:
-            seen.add(threading.current_thread().name)
-        time.sleep(0.002)
-
-    rc.run_bands(40, band, participants=16)
-    assert threading.current_thread().name in seen
-    assert len(seen) <= rc.CREW.size + 1
-    assert rc.CREW.alive <= rc.CREW.size
-
-
-def test_each_participant_has_its_own_scratch_and_every_band_is_done_once() -> None:
-    done: list[tuple[int, int]] = []
-    lock = threading.Lock()
-    busy: dict[int, bool] = {}
-
-    def band(i: int, k: int) -> None:
-        with lock:
-            assert not busy.get(k), "two bands at once on one participant's scratch"
-            busy[k] = True
-        time.sleep(0.001)
-        with lock:
-            busy[k] = False
-            done.append((i, k))
-
-    rc.run_bands(30, band, participants=3)
-    assert sorted(i for i, _ in done) == list(range(30))
-    assert {k for _, k in done} <= {0, 1, 2}
-
-
 def test_the_crew_leaves_no_thread_once_frames_stop() -> None:
     tex = _tex()
     tab = _tables(tex, 640, 360)
     out = np.empty((360, 640), np.uint32)
     for t in (1.0, 2.0, 3.0):
         render_world(tex, tab, CITY_WALK.pose(t), out)
-    assert rc.CREW.alive <= rc.CREW.size
-    time.sleep(rc.LINGER + 0.2)
-    assert rc.CREW.alive == 0
+    assert bands.CREW.alive <= bands.CREW.size
+    time.sleep(bands.LINGER + 0.2)
+    assert bands.CREW.alive == 0
     _wait_for_no_crew()
     assert not _crew_threads()
 
@@ -144,18 +106,6 @@ def test_a_surface_drawn_on_is_unlocked_when_the_cast_returns(monkeypatch: pytes
         surface.blit(pygame.Surface((4, 4)), (0, 0))
 
 
-def test_an_error_in_a_band_reaches_the_caller_and_the_crew_carries_on() -> None:
-    def band(i: int, k: int) -> None:
-        if i == 5:
-            raise ValueError("band 5")
-
-    with pytest.raises(ValueError, match="band 5"):
-        rc.run_bands(12, band, participants=2)
-    done: list[int] = []
-    rc.run_bands(12, lambda i, k: done.append(i), participants=2)
-    assert sorted(done) == list(range(12))
-
-
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 @pytest.mark.filterwarnings("ignore:.*fork:DeprecationWarning")  # (Python 3.12 on forking with threads)
 def test_a_forked_child_casts_with_a_crew_of_its_own() -> None:
@@ -164,12 +114,12 @@ def test_a_forked_child_casts_with_a_crew_of_its_own() -> None:
     tab = _tables(tex, 640, 360)
     out = np.empty((360, 640), np.uint32)
     render_world(tex, tab, CITY_WALK.pose(1.0), out)
-    assert rc.CREW.alive > 0
+    assert bands.CREW.alive > 0
     pid = os.fork()
     if pid == 0:  # the child: cast again with two participants, then leave at once
         code = 1
         try:
-            rc.run_bands(8, lambda i, k: None, participants=2)
+            bands.run_bands(8, lambda i, k: None, participants=2)
             render_world(tex, tab, CITY_WALK.pose(2.0), out)
             code = 0
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -73,25 +74,70 @@ def test_cuts_cover_every_index_once(length: int, parts: int) -> None:
     assert len(spans) == min(parts, length)
 
 
-def test_run_waits_for_every_task_and_raises_the_first_error() -> None:
-    done: list[int] = []
-    finished = threading.Event()
+def test_the_crew_is_a_few_threads_whatever_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bands.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert bands.workers() == bands.MAX_WORKERS
+    monkeypatch.setattr(bands.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert bands.workers() == 1
+    # Many bands and a crew asked for more than it has: never more threads than its size.
+    seen: set[str] = set()
+    lock = threading.Lock()
 
-    def slow() -> None:
-        finished.wait(5)
-        done.append(2)
+    def band(i: int, k: int) -> None:
+        with lock:
+            seen.add(threading.current_thread().name)
+        time.sleep(0.002)
+
+    bands.run_bands(40, band, participants=16)
+    assert threading.current_thread().name in seen
+    assert len(seen) <= bands.CREW.size + 1
+    assert bands.CREW.alive <= bands.CREW.size
+
+
+def test_each_participant_has_its_own_scratch_and_every_band_is_done_once() -> None:
+    done: list[tuple[int, int]] = []
+    lock = threading.Lock()
+    busy: dict[int, bool] = {}
+
+    def band(i: int, k: int) -> None:
+        with lock:
+            assert not busy.get(k), "two bands at once on one participant's scratch"
+            busy[k] = True
+        time.sleep(0.001)
+        with lock:
+            busy[k] = False
+            done.append((i, k))
+
+    bands.run_bands(30, band, participants=3)
+    assert sorted(i for i, _ in done) == list(range(30))
+    assert {k for _, k in done} <= {0, 1, 2}
+
+
+def test_an_error_in_a_band_reaches_the_caller_and_the_crew_carries_on() -> None:
+    def band(i: int, k: int) -> None:
+        if i == 5:
+            raise ValueError("band 5")
+
+    with pytest.raises(ValueError, match="band 5"):
+        bands.run_bands(12, band, participants=2)
+    done: list[int] = []
+    bands.run_bands(12, lambda i, k: done.append(i), participants=2)
+    assert sorted(done) == list(range(12))
+
+
+def test_run_does_every_task_once_and_raises_the_first_error() -> None:
+    done: list[int] = []
+    lock = threading.Lock()
+
+    def task(i: int) -> None:
+        with lock:
+            done.append(i)
+
+    bands.run([lambda i=i: task(i) for i in range(9)])
+    assert sorted(done) == list(range(9))
 
     def fail() -> None:
-        finished.set()
         raise RuntimeError("band 0")
 
     with pytest.raises(RuntimeError, match="band 0"):
-        bands.run([fail, slow])
-    assert done == [2]  # the other band had finished before the error was raised
-
-
-def test_pool_threads_are_named_and_bounded() -> None:
-    bands.run([lambda: None, lambda: None, lambda: None])
-    names = [t.name for t in threading.enumerate() if t.name.startswith(bands.POOL_NAME)]
-    assert names and len(names) <= bands.MAX_WORKERS - 1
-    assert 1 <= bands.workers() <= bands.MAX_WORKERS
+        bands.run([fail, lambda: None])

@@ -36,10 +36,6 @@ band on the calling thread: handing bands over cost more than it saved (measured
 from __future__ import annotations
 
 import math
-import os
-import threading
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +45,7 @@ from hud.background.base import blank_frame
 from hud.background.scene.city import ATLAS_HEIGHT, FACADE_PPM, City, paint_facade, paint_ground
 from hud.background.scene.route import Pose
 from hud.background.scene.world import EYE, NEAR, Palette
+from hud.bands import run_bands, workers
 from hud.pg import pygame
 
 __all__ = ["Tables", "Textures", "render_world"]
@@ -56,10 +53,8 @@ __all__ = ["Tables", "Textures", "render_world"]
 GROUND_TEXEL = 0.08  # metres per ground texel at level 0
 WALL_LEVELS, GROUND_LEVELS = 5, 6
 FOG_REF_F = 914.0  # the focal length (px) the levels' fog distances are worked out for
-MAX_WORKERS = 4  # threads sharing a frame's bands, at most
 SERIAL_BELOW = 100_000  # pixels: a smaller picture is one band, done by the caller alone
 BAND_PIXELS = 98_304  # pixels per band (about): small enough that a band's passes stay in cache
-LINGER = 0.1  # seconds a crew thread waits for the next frame's bands before it exits
 
 
 def _pixels(surface: pygame.Surface) -> np.ndarray:
@@ -256,123 +251,6 @@ def clouds_for(width: int, rows: int, cover: float, seed: int) -> np.ndarray | N
     # Thinner towards the horizon, where clouds are far and hazy.
     alpha *= np.clip(1.0 - ys / max(rows, 1), 0.25, 1.0)
     return np.repeat(np.repeat(alpha, 4, axis=0), 4, axis=1)[:width, :rows]
-
-
-class _Crew:
-    """Threads that run bands of a frame beside the caller.
-
-    Why they linger and then go: a frame at 60 (or even 10) frames/s finds them waiting, so each
-    frame costs a hand-over, not a thread start; after LINGER seconds without work they exit, so
-    nothing is left running once rendering stops (the test suite fails any test that leaves a
-    thread behind, and a program needs no shutdown call). They are daemon threads, so they never
-    hold up the interpreter's exit either. If every thread is busy (another view rendering on
-    another thread), the caller takes the bands itself and the late job, once a thread is free,
-    finds none left.
-    """
-
-    def __init__(self, size: int, linger: float = LINGER) -> None:
-        self.size, self.linger = size, linger
-        self._started = 0
-        self.forget()
-
-    def forget(self) -> None:
-        """Start again with no threads: in a forked child, which inherits the crew's count but
-        none of its threads (a fork mid-frame would otherwise leave bands no thread will run)."""
-        self._cond = threading.Condition()
-        self._queue: deque[Callable[[], None]] = deque()
-        self._alive = 0
-
-    @property
-    def alive(self) -> int:
-        """How many of the crew's threads are running now."""
-        with self._cond:
-            return self._alive
-
-    def submit(self, jobs: list[Callable[[], None]]) -> None:
-        """Queue `jobs`, starting threads (up to the crew's size) to run them."""
-        with self._cond:
-            self._queue.extend(jobs)
-            while self._alive < min(self.size, len(self._queue)):
-                self._alive += 1
-                self._started += 1
-                threading.Thread(target=self._work, name=f"raycast-band-{self._started}", daemon=True).start()
-            self._cond.notify(len(jobs))
-
-    def _work(self) -> None:
-        with self._cond:
-            while True:
-                if self._queue:
-                    job = self._queue.popleft()
-                    self._cond.release()
-                    try:
-                        job()  # (never raises: a band's errors are handed to its caller)
-                    finally:
-                        del job
-                        self._cond.acquire()
-                elif not self._cond.wait(self.linger) and not self._queue:
-                    self._alive -= 1  # (under the lock: a submit after this starts a new thread)
-                    return
-
-
-def workers() -> int:
-    """How many threads (the caller included) share a frame's bands: the cores this process may
-    run on, at most MAX_WORKERS (the passes are memory bound, so more cores would add little; only
-    two have been measured)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # (not on every platform)
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
-
-
-#: The process's crew: no thread until a frame's bands are queued, none once frames stop coming.
-CREW = _Crew(MAX_WORKERS - 1)
-if hasattr(os, "register_at_fork"):  # (not on Windows)
-    os.register_at_fork(after_in_child=CREW.forget)
-
-
-def run_bands(count: int, band: Callable[[int, int], None], participants: int) -> None:
-    """Call `band(i, k)` for every band i < count, participant k using scratch set k: the caller
-    is participant 0 and up to `participants - 1` crew threads join it, each taking the next band
-    not yet taken. Returns once every band is done; re-raises the first error any band raised."""
-    lock = threading.Lock()
-    bands = iter(range(count))
-    # Crew threads reach `band` only through this list, emptied before returning: `band` holds the
-    # caller's array (often a locked Surface's pixels), which must not outlive the call.
-    todo = [band]
-    errors: list[BaseException] = []
-
-    def take() -> int | None:
-        with lock:
-            return None if errors else next(bands, None)
-
-    def participant(k: int) -> None:
-        try:
-            while (i := take()) is not None:
-                todo[0](i, k)
-        except BaseException as error:  # (handed to the caller below)
-            with lock:
-                errors.append(error)
-
-    helpers = min(participants, count, CREW.size + 1) - 1
-    done = [threading.Event() for _ in range(helpers)]
-
-    def helper(k: int, event: threading.Event) -> Callable[[], None]:
-        def job() -> None:
-            try:
-                participant(k)
-            finally:
-                event.set()
-        return job
-
-    if helpers > 0:
-        CREW.submit([helper(k + 1, event) for k, event in enumerate(done)])
-    participant(0)
-    for event in done:
-        event.wait()
-    todo.clear()
-    if errors:
-        raise errors[0]
 
 
 def render_world(tex: Textures, tab: Tables, pose: Pose, out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
