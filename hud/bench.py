@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -228,3 +228,39 @@ def run_sizes(sizes: list[tuple[int, int]], frames: int = 360, device: str | Non
         lines.append(f"{view[0]}x{view[1]:<6}{got['median']:>10.2f}{got['p99']:>9.2f}{copy:>10.3f}{ratio:>9.1f}"
                      f"{got['p99'] / copy:>7.1f}{got['reused']:>8.0%}  {'; '.join(goals)}")
     return "\n".join(lines)
+
+
+def other_goals(video_frames: int = 100) -> Iterator[str]:
+    """The frame-cost goals measured by their own benches, one report each, for `bench --sizes` to
+    print after the whole-frame table (each is also its own `bench` flag): a video background frame,
+    time to first frame, a snapshot check, and the push path under flood. A bench that cannot run
+    here (no PyAV, no tests folder in an installed copy) says why instead of stopping the others."""
+    import tempfile
+
+    def video() -> str:
+        from hud.background.video_bench import run_video_bench, write_test_video
+
+        with tempfile.TemporaryDirectory() as tmp:
+            return run_video_bench(write_test_video(Path(tmp) / "street-720p.mp4"), video_frames)
+
+    def first_frame() -> str:
+        from hud.startup import run_first_frame_bench
+
+        return run_first_frame_bench()
+
+    def snapshots() -> str:
+        from hud.testing.bench import run_snapshot_bench
+
+        return run_snapshot_bench()
+
+    def push() -> str:
+        from hud.push.bench import run_push_bench
+
+        return run_push_bench()
+
+    for name, bench in (("--video generate", video), ("--first-frame", first_frame), ("--snapshots", snapshots),
+                        ("--push", push)):
+        try:
+            yield bench()
+        except (ImportError, ValueError, OSError) as exc:
+            yield f"bench {name}: not measured here: {str(exc).strip().splitlines()[0]}"
