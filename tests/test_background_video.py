@@ -182,6 +182,29 @@ def test_playing_on_decodes_the_next_picture_ahead_and_shows_the_same_pixels(tmp
     assert ahead.adopted > COUNT and now.adopted == 0
 
 
+@pytest.mark.parametrize("hfovs", [(70.0,), (50.0,), (70.0, 50.0)])  # the frame itself, a cut, both in turn
+def test_frames_drawn_ahead_swap_with_the_shown_ones_and_a_step_back_shows_the_right_picture(
+        tmp_path: Path, hfovs: tuple[float, ...]) -> None:
+    path = write_noise(tmp_path / "noise.mp4", COUNT)
+    ahead, now = VideoBackground(path), VideoBackground(path, ahead=False)
+    try:
+        for t in [i / FPS for i in range(6)] + [0.3, 0.4, 0.3, 0.4, 0.5, 0.2, 0.3, 0.4]:
+            for hfov in hfovs:
+                got = ahead.view(t, (80, 40), hfov)
+                now._view = None
+                assert pixels(got) == pixels(now.view(t, (80, 40), hfov)), (t, hfov)
+            assert pixels(ahead.frame(t, (64, 36))) == pixels(now.frame(t, (64, 36))), t
+        assert ahead.adopted == 6  # 0.2 to 0.5 played on, then 0.5 and 0.4 each a step after a step back
+        for t in (0.6, 0.7):
+            ahead.frame(t, (64, 36))
+            ahead.view(t, (80, 40), hfovs[0])
+        ahead.frame(0.8, (64, 36))  # picture 8, drawn ahead: the frame 0.7's view was in is the worker's now
+        now._view = None
+        assert pixels(ahead.view(0.7, (80, 40), hfovs[0])) == pixels(now.view(0.7, (80, 40), hfovs[0]))
+    finally:
+        ahead.stop()
+
+
 def test_only_playing_on_decodes_ahead_not_a_jump(clip: Path) -> None:
     source = VideoBackground(clip)
     source.frame(0.0, SIZE)

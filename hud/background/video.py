@@ -84,13 +84,13 @@ Size = tuple[int, int]
 
 @dataclass(frozen=True)
 class _Ahead:
-    """A picture decoded ahead on the worker thread: the indices it stands for, and its pixels
-    converted for each frame size the picture before it was asked for (size -> (crop corner, array))."""
+    """A picture decoded ahead on the worker thread: the indices it stands for, and the frames it
+    drew of it, one for each size the picture before was asked for."""
 
     decoded: Any
     first: int
     last: int
-    pixels: dict[Size, tuple[tuple[int, int], np.ndarray]]
+    frames: dict[Size, pygame.Surface]
 
 
 class VideoBackground(BackgroundSource):
@@ -102,8 +102,10 @@ class VideoBackground(BackgroundSource):
     `ahead`: while the video plays on (each picture follows the last by a step or two), the next
     picture is decoded and converted on a worker thread while the caller draws this one. Why: the
     decoder and the conversion are half of a frame over a video, and the rest of the frame (the HUD,
-    optics, the composite) runs on one core, leaving the other idle. The pixels are the same: the
-    worker runs the same decoding and conversion, and a jump discards its picture.
+    optics, the composite) runs on one core, leaving the other idle. The worker draws into a spare
+    frame per size, which swaps with the one shown (so a frame stays valid until the next call, as
+    the contract says, and is not copied). The pixels are the same: the worker runs the same
+    decoding and conversion, and a jump discards its picture.
     """
 
     def __init__(self, path: str | Path, ahead: bool = True) -> None:
@@ -130,9 +132,11 @@ class VideoBackground(BackgroundSource):
         #: The worker's job; while it runs, the worker owns the decoder (container, `_frames`, `_last`).
         self._pending: Future[_Ahead] | None = None
         self._ahead_scalers: SizeCache[Any] = SizeCache()  # the worker's own: a context is single-threaded
-        self._ready: dict[Size, tuple[tuple[int, int], np.ndarray]] = {}  # the current picture, converted ahead
-        self._asked: dict[Size, str] = {}  # sizes (and swscale layouts) the current picture was asked for
-        self._wanted: dict[Size, str] = {}  # ... and the picture before it: what the worker converts
+        #: A second frame per size, which the worker draws the next picture into while the caller
+        #: reads the first; they swap when it is shown. Handed to the worker, a spare leaves this.
+        self._spare: dict[Size, pygame.Surface] = {}
+        self._asked: dict[Size, None] = {}  # sizes the current picture was asked for
+        self._wanted: dict[Size, None] = {}  # ... and the picture before it: what the worker draws
         self._view: tuple[tuple[object, ...], pygame.Surface] | None = None  # the last view() and its inputs
         self._open()
         try:
@@ -200,17 +204,11 @@ class VideoBackground(BackgroundSource):
         size = check_size(size)
         key = self._picture(self.index_at(t))
         cached = self._frames_by_size.get(size)
+        self._asked[size] = None
         if cached is not None and cached[0] == key:
             return cached[1]
         out = cached[1] if cached is not None else blank_frame(size)
-        layout = _FORMATS.get(out.get_masks()[:3])
-        ready = self._ready.pop(size, None)
-        if ready is not None and layout == self._wanted.get(size):
-            _write(ready[1], ready[0], out)
-        else:
-            _cover(self._decoded, out, self._interpolation, _scaler(self._scalers, size, self._av))
-        if layout is not None:
-            self._asked[size] = layout
+        _cover(self._decoded, out, self._interpolation, _scaler(self._scalers, size, self._av))
         self._frames_by_size.put(size, (key, out))
         self._view = None  # `out` may be the kept view itself (at the camera's field of view)
         return out
@@ -299,8 +297,15 @@ class VideoBackground(BackgroundSource):
         ahead = self._join()
         if ahead is not None and ahead.first <= index <= ahead.last:
             self.adopted += 1
-            last = self._store(ahead.decoded, ahead.first, ahead.last, ahead.pixels)
+            last = self._store(ahead.decoded, ahead.first, ahead.last)
+            for size, drawn in ahead.frames.items():  # shown now; the frames they replace are spares
+                shown = self._frames_by_size.get(size)
+                if shown is not None:
+                    self._spare[size] = shown[1]
+                self._frames_by_size.put(size, (last, drawn))
         else:
+            if ahead is not None:
+                self._spare.update(ahead.frames)
             last = self._store(*self._find(index))
         if self.ahead and step is not None and 0 < step <= AHEAD_STEPS:  # playing on: the next one is due soon
             self._launch((last + step) % self.frame_count)
@@ -327,33 +332,31 @@ class VideoBackground(BackgroundSource):
             self._seek(0)
         raise BackgroundError(f"cannot read video {str(self.path)!r}: no frame at index {index}")
 
-    def _store(self, decoded: Any, first: int, last: int,
-               ready: dict[Size, tuple[tuple[int, int], np.ndarray]] | None = None) -> int:
-        """`decoded` is now the picture for indices first..last (converted when a frame asks, or
-        ahead: `ready`)."""
+    def _store(self, decoded: Any, first: int, last: int) -> int:
+        """`decoded` is now the picture for indices first..last (converted when a frame asks)."""
         self._decoded = decoded
         self._span = (min(first, last), last)
-        self._ready = ready or {}
         if self._asked:
             self._wanted, self._asked = self._asked, {}
         return last
 
     # -- ahead: the next picture on a worker thread -----------------------------------------
     def _launch(self, index: int) -> None:
-        """Start decoding picture `index` and converting it for the sizes the last one was asked for."""
+        """Start decoding picture `index` and drawing it, into spare frames, at the sizes the last
+        one was asked for."""
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hud-video")
-        self._pending = self._worker.submit(self._decode_ahead, index, dict(self._wanted))
+        targets = {size: self._spare.pop(size) if size in self._spare else blank_frame(size) for size in self._wanted}
+        if self._view is not None and any(self._view[1] is target for target in targets.values()):
+            self._view = None  # the kept view is a spare frame (at the camera's field of view)
+        self._pending = self._worker.submit(self._decode_ahead, index, targets)
 
-    def _decode_ahead(self, index: int, sizes: dict[Size, str]) -> _Ahead:
-        """The worker's job (it alone touches the decoder and `_ahead_scalers` meanwhile)."""
+    def _decode_ahead(self, index: int, targets: dict[Size, pygame.Surface]) -> _Ahead:
+        """The worker's job (it alone touches the decoder, `_ahead_scalers` and `targets` meanwhile)."""
         decoded, first, last = self._find(index)
-        pixels = {}
-        for size, layout in sizes.items():
-            cover, at = _cover_box(decoded, size)
-            scaler = _scaler(self._ahead_scalers, size, self._av)
-            pixels[size] = (at, _scaled(decoded, scaler, layout, cover, self._interpolation))
-        return _Ahead(decoded, first, last, pixels)
+        for size, target in targets.items():
+            _cover(decoded, target, self._interpolation, _scaler(self._ahead_scalers, size, self._av))
+        return _Ahead(decoded, first, last, targets)
 
     def _join(self) -> _Ahead | None:
         """Wait for the worker's picture; None when there is none or it failed (the caller then
