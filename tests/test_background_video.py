@@ -125,7 +125,7 @@ def test_a_frame_of_another_shape_is_covered_not_stretched(tmp_path: Path) -> No
 
 def test_a_covered_frame_is_the_centre_of_the_frame_converted_at_cover_size(tmp_path: Path) -> None:
     """The crop is taken from the converted array, not from a cover-sized surface, and the swscale
-    contexts kept per size (two threads) give what a new one-thread context gives, frame after frame."""
+    contexts kept per size (2 or 3 threads) give what a new one-thread context gives, frame after frame."""
     av = pytest.importorskip("av")
     path = tmp_path / "noise.mp4"
     rng = np.random.default_rng(1)

@@ -43,10 +43,15 @@ FORWARD_SECONDS = 1.0
 #: such a video (and any AVI) is indexed by counting frames from the keyframe a seek lands on.
 _PROBE_FRAMES = 16
 
-#: swscale's slice threads per conversion. Why 2: the conversion with scaling (1280x720 to the view's
-#: 1306x734 render) is a third of a video frame's cost, halves on two cores, and gives the same bytes
-#: as one thread (checked over 300 frames at 7 sizes); more threads than the machine's 2 gain nothing.
+#: swscale's slice threads per conversion. Why: the conversion with scaling (1280x720 to the view's
+#: 1306x734 render) is a third of a video frame's cost and halves on two cores, with the same bytes as
+#: one thread (checked over 300 frames at 7 sizes, for 2 and 3 threads).
 SCALE_THREADS = 2
+#: ... on the worker that draws the next picture ahead (see `VideoBackground`). Why 3 on a 2-core
+#: machine: it runs while the frame loop holds one core, and finer slices fill the gaps (a whole
+#: new-video frame 7.2-7.5 ms median against 7.9-8.0 with 2 threads); on the caller's thread, where
+#: nothing else runs, 3 cost 0.5 ms more than 2.
+AHEAD_SCALE_THREADS = 3
 
 #: The largest step from one picture to the next that counts as playing on (see `VideoBackground`):
 #: 2 covers a clock at half the video's frame rate. Why a bound: a `shot` at 0.5 s is a step of 15
@@ -355,7 +360,8 @@ class VideoBackground(BackgroundSource):
         """The worker's job (it alone touches the decoder, `_ahead_scalers` and `targets` meanwhile)."""
         decoded, first, last = self._find(index)
         for size, target in targets.items():
-            _cover(decoded, target, self._interpolation, _scaler(self._ahead_scalers, size, self._av))
+            _cover(decoded, target, self._interpolation, _scaler(self._ahead_scalers, size, self._av),
+                   AHEAD_SCALE_THREADS)
         return _Ahead(decoded, first, last, targets)
 
     def _join(self) -> _Ahead | None:
@@ -393,7 +399,7 @@ def _cover_box(decoded: Any, size: Size) -> tuple[Size, tuple[int, int]]:
     return cover, ((cover[0] - width) // 2, (cover[1] - height) // 2)
 
 
-def _cover(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any) -> None:
+def _cover(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any, threads: int = SCALE_THREADS) -> None:
     """Draw a decoded frame into `out`, scaled to cover it (aspect kept, overflow cropped evenly).
 
     Why swscale does the scaling, in the same pass as the YUV-to-RGB conversion: one pass over the
@@ -409,15 +415,16 @@ def _cover(decoded: Any, out: pygame.Surface, interpolation: Any, scaler: Any) -
     cover, (left, top) = _cover_box(decoded, (width, height))
     layout = _FORMATS.get(out.get_masks()[:3])
     if layout is not None:
-        _write(_scaled(decoded, scaler, layout, cover, interpolation), (left, top), out)
+        _write(_scaled(decoded, scaler, layout, cover, interpolation, threads), (left, top), out)
         return
-    rgb = _scaled(decoded, scaler, "rgb24", cover, interpolation)
+    rgb = _scaled(decoded, scaler, "rgb24", cover, interpolation, threads)
     out.blit(pygame.image.frombuffer(rgb.tobytes(), cover, "RGB"), (0, 0), pygame.Rect(left, top, width, height))
 
 
-def _scaled(decoded: Any, scaler: Any, layout: str, cover: Size, interpolation: Any) -> np.ndarray:
-    """`decoded` converted to `layout` at `cover` by `scaler` (a `VideoReformatter`); rows may be padded."""
-    options = {"width": cover[0], "height": cover[1], "interpolation": interpolation, "threads": SCALE_THREADS}
+def _scaled(decoded: Any, scaler: Any, layout: str, cover: Size, interpolation: Any, threads: int) -> np.ndarray:
+    """`decoded` converted to `layout` at `cover` by `scaler` (a `VideoReformatter`, with `threads` slice
+    threads); rows may be padded."""
+    options = {"width": cover[0], "height": cover[1], "interpolation": interpolation, "threads": threads}
     pixels: np.ndarray = scaler.reformat(decoded, format=layout, **options).to_ndarray()
     return pixels
 
