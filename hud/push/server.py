@@ -82,12 +82,16 @@ TRANSPORT_MAX_BYTES = 4 * MAX_BYTES
 READ_AHEAD_FRAMES = 16
 #: Replies written to a client's socket in one write, at most (see `PushServer._write`).
 WRITE_BATCH = 512
-#: 128 messages a frame is 7,680 a second at 60 fps, and at about 80 us each (receive, validate,
-#: acknowledge) leaves most of a 16.7 ms frame to the frame loop. None: no fairness wait.
-DEFAULT_INTAKE_PER_FRAME = 128
+#: The server's share of a frame under a flood. 96 messages a frame is 5,760 a second at 60 fps, and
+#: at about 60 us each (receive, validate, acknowledge) 6 ms, which with the 1280x720 frame loop's
+#: own 8 ms keeps a frame inside 16.7 ms. Measured with `bench --push` (1280x720, 2 cores, 2 runs
+#: each): 128 accepted 6,227/s but the clock ran at 0.82 of real time and push-to-pixel p99 was
+#: 371 ms; 96 accepts 5,236-5,300/s, clock 0.91-0.92, p99 326-338 ms; 80 keeps the clock at
+#: 0.97-0.98 and p99 at 305-321 ms but accepts only 4,644-4,708/s. None: no fairness wait.
+DEFAULT_INTAKE_PER_FRAME = 96
 #: How long the frame loop lets the server take its share under a flood, at most (see `drain`):
-#: 128 messages at about 40 us each, with room for a loaded machine.
-DEFAULT_TURN_BUDGET = 0.008
+#: 96 messages at about 60 us each.
+DEFAULT_TURN_BUDGET = 0.006
 _LOG = logging.getLogger("hud.push")
 
 
