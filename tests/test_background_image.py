@@ -105,3 +105,31 @@ def test_a_truncated_jpeg_names_the_path(tmp_path: Path) -> None:
 
 def test_label_names_the_file(tmp_path: Path) -> None:
     assert ImageBackground(_bands(tmp_path / "cafe.png")).label == "image cafe.png"
+
+
+def test_a_view_is_resampled_only_when_its_arguments_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from hud.pg import pygame, use_exact_scaling
+
+    rng = np.random.default_rng(3)
+    path = tmp_path / "noise.png"
+    Image.fromarray(rng.integers(0, 255, (300, 500, 3), dtype=np.uint8)).save(path)
+    from hud.background.base import BackgroundSource
+
+    kept = ImageBackground(path)
+    calls = []
+    real = BackgroundSource.view
+    monkeypatch.setattr(BackgroundSource, "view", lambda self, *a: calls.append(a) or real(self, *a))
+    steps = [((320, 180), 50.0, True), ((320, 180), 50.0, True), ((320, 180), 40.0, True), ((320, 180), 50.0, True),
+             ((200, 150), 50.0, True), ((320, 180), 50.0, False), ((320, 180), 50.0, False), ((320, 180), 50.0, True)]
+    try:
+        for t, (size, hfov, exact) in enumerate(steps):
+            use_exact_scaling(exact)
+            got = pygame.image.tobytes(kept.view(float(t), size, hfov), "RGB")
+            fresh = pygame.image.tobytes(ImageBackground(path).view(0.0, size, hfov), "RGB")
+            assert got == fresh, (size, hfov, exact)  # the kept view is what a new source would show
+    finally:
+        use_exact_scaling(True)
+    resampled_by_kept = len(calls) - len(steps)  # each fresh source makes its view once
+    assert resampled_by_kept == len(steps) - 2  # steps 1 and 6 repeat the one before: kept, not redone
