@@ -251,3 +251,5 @@ def test_bench_sizes_prints_the_whole_frame_goals_per_size(capsys, monkeypatch) 
         row = next(line for line in out.splitlines() if line.startswith(size))
         assert "<= 10x copy:" in row and ("met" in row or "MISSED" in row)
     assert out.index("OTHER GOAL 1") > out.index("192x108") and "OTHER GOAL 2" in out
+    still = out.index("over a still picture")  # the HUD's own share: each size again over a still
+    assert all(size in out[still:] for size in ("160x90", "192x108"))
