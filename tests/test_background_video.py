@@ -328,3 +328,4 @@ def test_the_bench_reports_every_stage_and_the_60_fps_verdict(tmp_path: Path) ->
         assert f"\n{stage} " in report, stage
     assert "60 fps: a whole frame with a new video frame takes" in report
     assert "bench.mp4 (128x72, 10 fps, 10 frames)" in report
+    assert "goal: a whole 1280x720 frame with a new video frame under 8 ms: " in report
