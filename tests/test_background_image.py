@@ -119,8 +119,8 @@ def test_a_view_is_resampled_only_when_its_arguments_change(tmp_path: Path, monk
 
     kept = ImageBackground(path)
     calls = []
-    real = BackgroundSource.view
-    monkeypatch.setattr(BackgroundSource, "view", lambda self, *a: calls.append(a) or real(self, *a))
+    real = BackgroundSource._view  # where a view is made (`view` keeps its last one)
+    monkeypatch.setattr(BackgroundSource, "_view", lambda self, *a: calls.append(a) or real(self, *a))
     steps = [((320, 180), 50.0, True), ((320, 180), 50.0, True), ((320, 180), 40.0, True), ((320, 180), 50.0, True),
              ((200, 150), 50.0, True), ((320, 180), 50.0, False), ((320, 180), 50.0, False), ((320, 180), 50.0, True)]
     try:

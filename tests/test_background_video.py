@@ -191,7 +191,7 @@ def test_frames_drawn_ahead_swap_with_the_shown_ones_and_a_step_back_shows_the_r
         for t in [i / FPS for i in range(6)] + [0.3, 0.4, 0.3, 0.4, 0.5, 0.2, 0.3, 0.4]:
             for hfov in hfovs:
                 got = ahead.view(t, (80, 40), hfov)
-                now._view = None
+                now._kept_view = None
                 assert pixels(got) == pixels(now.view(t, (80, 40), hfov)), (t, hfov)
             assert pixels(ahead.frame(t, (64, 36))) == pixels(now.frame(t, (64, 36))), t
         assert ahead.adopted == 6  # 0.2 to 0.5 played on, then 0.5 and 0.4 each a step after a step back
@@ -199,7 +199,7 @@ def test_frames_drawn_ahead_swap_with_the_shown_ones_and_a_step_back_shows_the_r
             ahead.frame(t, (64, 36))
             ahead.view(t, (80, 40), hfovs[0])
         ahead.frame(0.8, (64, 36))  # picture 8, drawn ahead: the frame 0.7's view was in is the worker's now
-        now._view = None
+        now._kept_view = None
         assert pixels(ahead.view(0.7, (80, 40), hfovs[0])) == pixels(now.view(0.7, (80, 40), hfovs[0]))
     finally:
         ahead.stop()
@@ -247,7 +247,7 @@ def test_a_view_is_kept_while_its_picture_and_inputs_stay_and_redone_when_any_ch
 
     def same(t: float, size: tuple[int, int], hfov: float) -> pygame.Surface:
         got = kept.view(t, size, hfov)
-        fresh._view = None  # the reference scales every time
+        fresh._kept_view = None  # the reference scales every time
         assert pixels(got) == pixels(fresh.view(t, size, hfov)), (t, size, hfov)
         return got
 

@@ -63,6 +63,9 @@ class BackgroundSource(ABC):
     #: it from `--camera-fov`; `view()` crops against it.
     camera_hfov: float = DEFAULT_CAMERA_HFOV
     _view_out: SizeCache[pygame.Surface] | None = None  # view()'s output buffers, per size
+    #: view()'s last result and what it was made from (see `picture_key`); a source that draws into
+    #: a surface this may be sets it to None.
+    _kept_view: tuple[tuple[object, ...], pygame.Surface] | None = None
 
     @property
     @abstractmethod
@@ -94,6 +97,14 @@ class BackgroundSource(ABC):
         draw at any size (the street scene). `view()` never renders a source larger than this."""
         return None
 
+    def picture_key(self, t: float) -> object | None:
+        """What names the picture `frame(t, ...)` shows (a video's frame index; a still's constant),
+        so `view` keeps its last result while that, the size, both fields of view and the smoothscale
+        backend stay the same; None (the default) makes the view anew every call. Why: a still image's
+        view, or a 30 fps video's on a 60 fps clock, would be resampled again to the same pixels
+        (9 ms a frame at 3840x2160)."""
+        return None
+
     def view(self, t: float, size: Size, hfov: float) -> pygame.Surface:
         """The central `hfov` degrees (horizontal) of the camera picture, scaled to `size`; read-only
         and reused like `frame()`'s.
@@ -112,6 +123,19 @@ class BackgroundSource(ABC):
         if not 0 < hfov <= self.camera_hfov:
             raise BackgroundError(f"a view of {hfov:g}° cannot be cut from a {self.camera_hfov:g}° camera picture: "
                                   f"the view's field of view must be above 0 and at most the camera's")
+        name = self.picture_key(t)
+        key = None if name is None else (name, size, float(hfov), self.camera_hfov,
+                                         pygame.transform.get_smoothscale_backend())
+        kept = self._kept_view
+        if key is not None and kept is not None and kept[0] == key:
+            return kept[1]
+        self._kept_view = None  # (a refusal below leaves nothing kept)
+        out = self._view(t, size, hfov)
+        if key is not None:
+            self._kept_view = (key, out)
+        return out
+
+    def _view(self, t: float, size: Size, hfov: float) -> pygame.Surface:
         render, crop = view_crop(size, hfov, self.camera_hfov, self.native_size)
         if crop.size == size and render == size:
             return self.frame(t, size)

@@ -142,7 +142,6 @@ class VideoBackground(BackgroundSource):
         self._spare: dict[Size, pygame.Surface] = {}
         self._asked: dict[Size, None] = {}  # sizes the current picture was asked for
         self._wanted: dict[Size, None] = {}  # ... and the picture before it: what the worker draws
-        self._view: tuple[tuple[object, ...], pygame.Surface] | None = None  # the last view() and its inputs
         self._open()
         try:
             self._probe()
@@ -215,20 +214,13 @@ class VideoBackground(BackgroundSource):
         out = cached[1] if cached is not None else blank_frame(size)
         _cover(self._decoded, out, self._interpolation, _scaler(self._scalers, size, self._av))
         self._frames_by_size.put(size, (key, out))
-        self._view = None  # `out` may be the kept view itself (at the camera's field of view)
+        self._kept_view = None  # `out` may be the kept view itself (at the camera's field of view)
         return out
 
-    def view(self, t: float, size: tuple[int, int], hfov: float) -> pygame.Surface:
-        """The base class's view, kept while the picture, the size, both fields of view and the
-        smoothscale backend stay the same. Why: on a 60 fps clock a 30 fps video shows each picture
-        twice, and scaling the view (1.2 ms at 1280x720) again would give the same pixels."""
-        key = (self._picture(self.index_at(t)), check_size(size), hfov, self.camera_hfov,
-               pygame.transform.get_smoothscale_backend())
-        if self._view is not None and self._view[0] == key:
-            return self._view[1]
-        out = super().view(t, size, hfov)
-        self._view = (key, out)
-        return out
+    def picture_key(self, t: float) -> object:
+        """The picture's last index: on a 60 fps clock a 30 fps video shows each picture twice, and
+        `view` keeps its result for the second (scaling the view again costs 1.2 ms at 1280x720)."""
+        return self._picture(self.index_at(t))
 
     # -- decoding ----------------------------------------------------------------------------
     def _fail(self, reason: str) -> NoReturn:
@@ -352,8 +344,8 @@ class VideoBackground(BackgroundSource):
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hud-video")
         targets = {size: self._spare.pop(size) if size in self._spare else blank_frame(size) for size in self._wanted}
-        if self._view is not None and any(self._view[1] is target for target in targets.values()):
-            self._view = None  # the kept view is a spare frame (at the camera's field of view)
+        if self._kept_view is not None and any(self._kept_view[1] is target for target in targets.values()):
+            self._kept_view = None  # the kept view is a spare frame (at the camera's field of view)
         self._pending = self._worker.submit(self._decode_ahead, index, targets)
 
     def _decode_ahead(self, index: int, targets: dict[Size, pygame.Surface]) -> _Ahead:
