@@ -29,7 +29,7 @@ from hud.session import Options, Session
 
 if TYPE_CHECKING:
     from hud.push.bridge import PushBridge
-    from hud.push.server import PushServer
+    from hud.push.server import PushEndpoint
 from hud.text import FontSet, TextRenderer
 from hud.voice_input import VoiceInput
 
@@ -422,7 +422,9 @@ class DemoWindow:
         optics_on = "optics on" if s.optics else "optics off"
         if self.bridge is not None:  # throttling is visible: coalesced updates are counted, never hidden
             b = self.bridge
-            optics_on += f" · push {b.server.url}, {b.server.clients} client(s), {b.throttle.coalesced_total} coalesced"
+            failure = getattr(b.server, "failure", None)  # the server's process died: say so, the HUD goes on
+            served = f"{b.server.url}, {b.server.clients} client(s), {b.throttle.coalesced_total} coalesced"
+            optics_on += f" · push STOPPED: {failure}" if failure else f" · push {served}"
         camera = getattr(s.background, "status", None)
         background = s.background.label + (
             f" ({camera}, {getattr(s.background, 'reconnects', 0)} reconnects)" if camera not in (None, "live") else "")
@@ -456,7 +458,7 @@ class DemoWindow:
 
 
 def run_window(options: Options, seconds: float | None = None, network: str = "typical",
-               serve: Callable[[], PushServer | None] = lambda: None, allow: tuple[Path, ...] = (),
+               serve: Callable[[], PushEndpoint | None] = lambda: None, allow: tuple[Path, ...] = (),
                attach: Callable[[Session], list[Attachment]] = lambda session: []) -> int:
     """Open the demo window; loops the scenario unless `seconds` limits the run.
 
@@ -480,7 +482,7 @@ def run_window(options: Options, seconds: float | None = None, network: str = "t
 
 
 def run_session_window(session: Session, seconds: float | None = None, network: str = "typical",
-                       server: PushServer | None = None, device_file: str | None = None,
+                       server: PushEndpoint | None = None, device_file: str | None = None,
                        watch: bool = False, allow: tuple[Path, ...] = (),
                        attached: list[Attachment] | None = None) -> int:
     """The window loop; `watch` hot-reloads edits (off for replays, whose timeline is the recording)."""

@@ -23,7 +23,7 @@ from hud.schema import ConfigError
 
 if TYPE_CHECKING:
     from hud.fuzz import Boundary
-    from hud.push.server import PushServer
+    from hud.push.server import PushEndpoint
     from hud.session import Options, Session
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
@@ -229,8 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "recommended; 'generate' writes and uses a test clip)")
     bench.add_argument("--codes", action="store_true",
                        help="instead: milliseconds to read QR and EAN-13 codes in one frame (README \"The camera\")")
-    bench.add_argument("--push", action="store_true",
-                       help="instead: flood the push API and print the accepted rate and push-to-pixel latency")
+    bench.add_argument("--push", nargs="?", const="process", choices=("process", "thread"),
+                       help="instead: flood the push API and print the accepted rate and push-to-pixel latency; "
+                            "'thread' measures the server as a thread of the frame loop's process (before it had "
+                            "a process of its own), for comparison")
     bench.add_argument("--mentra-latency", action="store_true",
                        help="instead: a MentraOS app's display_event to the rendered frame, median and p99")
     bench.add_argument("--soak", type=float, metavar="MINUTES",
@@ -417,12 +419,12 @@ def attachments(args: argparse.Namespace, session: Session) -> list[Attachment]:
     return out
 
 
-def _server(args: argparse.Namespace) -> PushServer | None:
+def _server(args: argparse.Namespace) -> PushEndpoint | None:
     if not getattr(args, "serve", False):
         return None
-    from hud.push.server import PushServer
+    from hud.push.process import PushServerProcess  # its own process: a flood cannot slow the frame loop
 
-    server = PushServer(args.host, args.port, args.token, allowed_origins=args.allow_origin).start()
+    server = PushServerProcess(args.host, args.port, args.token, allowed_origins=args.allow_origin).start()
     print(f"hud: push API on {server.url}" + (" (token required)" if args.token else ""), file=sys.stderr)
     return server
 
@@ -473,7 +475,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.push:
         from hud.push.bench import run_push_bench
 
-        print(run_push_bench())
+        print(run_push_bench(where=args.push))
         return EXIT_OK
     if args.first_frame:
         from hud.startup import run_first_frame_bench

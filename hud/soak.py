@@ -46,19 +46,21 @@ _STREETS = ("Nanshan Rd", "Beishan St", "Hubin Rd", "Yan'an Rd", "Qingchun Rd", 
 _GESTURES = ("tap", "double_tap", "swipe_forward", "swipe_back", "swipe_down")
 
 
-def rss_bytes() -> tuple[int, str]:
-    """The process's resident set size now, and where it came from."""
+def rss_bytes(also: int | None = None) -> tuple[int, str]:
+    """The process's resident set size now, plus that of process `also` (the push server's child:
+    a leak there is the app's too), and where it came from."""
     try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024, "VmRSS"
-    except OSError:
+        total = 0
+        for pid in ("self", *([str(also)] if also is not None else [])):
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+                total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+        return total, "VmRSS" if also is None else "VmRSS of hud and its push server's process"
+    except (OSError, StopIteration):
         pass
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak * (1 if sys.platform == "darwin" else 1024), "peak RSS"
+    return peak * (1 if sys.platform == "darwin" else 1024), "peak RSS of hud alone (no /proc here)"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -220,7 +222,7 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
     """
     from hud import paths
     from hud.push.bridge import PushBridge
-    from hud.push.server import PushServer
+    from hud.push.process import PushServerProcess
     from hud.session import Options, Session
 
     if not (math.isfinite(minutes) and minutes > 0):
@@ -237,8 +239,9 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
         print(line, file=stream, flush=True)
 
     session = Session.open(Options(scenario=paths.SCENARIOS / "empty.yaml", background="scene", view=view))
-    server = PushServer("127.0.0.1", 0).start()
+    server = PushServerProcess("127.0.0.1", 0).start()  # as the app runs it
     bridge = PushBridge(server)
+    child = server.pid
     client: subprocess.Popen[str] | None = None
     try:
         client = subprocess.Popen([sys.executable, "-m", "hud.soak", "--client", server.url, str(seconds), str(rate),
@@ -247,8 +250,8 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
             f"({server.url}); a separate client process sends {rate:g} messages/s (cards with unique text up to "
             f"2,000 characters, notifications, navigation, captions, payments, status, gestures, clears)")
         say(f"figures over {length:g} s after a {warmup:g} s warm-up and over the last {length:g} s: RSS "
-            f"({rss_bytes()[1]}, the median of one sample a second), frame time (drain, acknowledge, apply, render) "
-            f"median and p99")
+            f"({rss_bytes(child)[1]}, the median of one sample a second), frame time (drain, acknowledge, apply, "
+            f"render) median and p99")
         period = 1.0 / fps
         start = time.perf_counter()
         next_frame, next_report = start, every
@@ -269,10 +272,10 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
                 for window in (first, last):
                     if window.start <= elapsed < window.start + window.length:
                         if len(window.rss) <= elapsed - window.start:
-                            window.rss.append(rss_bytes()[0])
+                            window.rss.append(rss_bytes(child)[0])
                         window.ms.append(ms)
                 if elapsed >= next_report:
-                    say(f"{elapsed / 60:6.1f} min  RSS {_mib(rss_bytes()[0]):>10}  frame median "
+                    say(f"{elapsed / 60:6.1f} min  RSS {_mib(rss_bytes(child)[0]):>10}  frame median "
                         f"{statistics.median(recent):.2f} ms, p99 {percentile(recent, 0.99):.2f} ms "
                         f"({len(recent)} frames)  log {session.log.total} events ({len(session.log)} kept)")
                     recent.clear()
@@ -280,7 +283,7 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
             session.advance(period)
             next_frame = max(next_frame + period, time.perf_counter() - period)  # never race to catch up
             time.sleep(max(0.0, next_frame - time.perf_counter()))
-        end_rss = rss_bytes()[0]
+        end_rss = rss_bytes(child)[0]
         output, _ = client.communicate(timeout=10)
         text = session.panel.text
         before, after = first.rss_median(), last.rss_median()

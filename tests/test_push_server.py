@@ -28,9 +28,11 @@ from hud.push.server import TRANSPORT_MAX_BYTES, PushServer, PushServerError, is
 NOTE = {"type": "notify", "app": "Chat", "title": "Lunch?"}
 
 
-@pytest.fixture
-def glasses() -> Iterator[Glasses]:
-    g = Glasses()
+@pytest.fixture(params=["thread", "process"])
+def glasses(request: pytest.FixtureRequest) -> Iterator[Glasses]:
+    """Glasses with the server as a thread of the frame loop's process, and in a process of its own
+    (as the app runs it): every test that takes them holds for both."""
+    g = Glasses(where=request.param)
     yield g
     g.close()
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from hud import paths
 from hud.push.bridge import PushBridge
-from hud.push.server import PushServer
+from hud.push.process import PushServerProcess
+from hud.push.server import PushEndpoint, PushServer
 from hud.push.throttle import Throttle
 from hud.session import Options, Session
 
@@ -29,10 +30,12 @@ class Glasses:
     the loop's thread, through `call()`.
     """
 
-    def __init__(self, interval: float = 0.3, allow: tuple[Path, ...] = (), **server_options: Any) -> None:
+    def __init__(self, interval: float = 0.3, allow: tuple[Path, ...] = (), where: str = "thread",
+                 **server_options: Any) -> None:
         self.session = Session.open(Options(scenario=paths.SCENARIOS / "empty.yaml", background="scene",
                                             view=(320, 180)))
-        self.server = PushServer("127.0.0.1", 0, **server_options).start()
+        self.server: PushEndpoint = (PushServerProcess if where == "process" else PushServer)(
+            "127.0.0.1", 0, **server_options).start()
         self.bridge = PushBridge(self.server, Throttle(interval), allow=allow)
         self._calls: queue.Queue[tuple[Callable[[Session], Any], queue.Queue[Any]]] = queue.Queue()
         self._stop = threading.Event()

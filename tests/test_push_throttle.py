@@ -3,7 +3,11 @@ order kept, counts exact, memory bounded, and a refusal instead of a silent drop
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hud import events as ev
 from hud.push.throttle import Ack, Busy, Throttle, slot_of
@@ -164,3 +168,14 @@ def test_entries_carry_their_id_tag_and_offer_time() -> None:
     t.offer("n", [ev.Notify()], 1.0, tag="who")
     (entry,) = t.due_entries(1.0)
     assert (entry.id, entry.tag, entry.offered_at) == ("n", "who", 1.0)
+
+
+_IDS = st.none() | st.integers(-10**12, 10**12) | st.text(min_size=1, max_size=20)
+
+
+@given(ident=_IDS, superseded=st.lists(_IDS, max_size=4),
+       applied_at=st.floats(0, 1e6, allow_nan=False, allow_infinity=False))
+def test_an_acks_wire_text_is_what_json_dumps_makes_of_its_message(ident: object, superseded: list[object],
+                                                                    applied_at: float) -> None:
+    ack = Ack(ident, len(superseded), tuple(superseded), applied_at)
+    assert ack.wire() == json.dumps(ack.message(), ensure_ascii=False)

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from hud.push.commands import Loaded, Refused, needs_files, prepare
-from hud.push.server import Client, Incoming, PushServer
-from hud.push.throttle import Entry, Throttle
+from hud.push.server import Client, Incoming, PushEndpoint
+from hud.push.throttle import Ack, Entry, Throttle
 from hud.push.watch import Watcher
 from hud.roots import Roots, one_line
 from hud.schema import ConfigError
@@ -102,7 +102,7 @@ def _load(job: _Job) -> list[Loaded] | Refused:
 
 @dataclass
 class PushBridge:
-    server: PushServer
+    server: PushEndpoint
     throttle: Throttle = field(default_factory=Throttle)
     watcher: Watcher = field(default_factory=Watcher)
     allow: tuple[Path, ...] = ()  # the --allow folders pushed files may come from, besides the defaults
@@ -137,6 +137,7 @@ class PushBridge:
             self.server.broadcast(message)
             if message["type"] == "display":
                 self.server.retain(message)
+        self.server.flush()  # this frame's acks and broadcasts, together
         return applied
 
     def close(self) -> None:
@@ -192,7 +193,7 @@ class PushBridge:
 
     def _offer(self, item: Incoming, events: tuple[Any, ...], now: float) -> None:
         result = self.throttle.offer(item.id, events, now, tag=item)
-        self.server.reply(item.client, result.message())
+        self.server.reply(item.client, result.wire() if isinstance(result, Ack) else result.message())
 
     def _apply(self, entry: Entry, session: Session) -> None:
         loaded = self._loaded.pop(id(entry.event), None)

@@ -52,7 +52,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -193,6 +193,32 @@ def _oversize(raw: str | bytes) -> int | None:
     else:
         size = len(raw)
     return size if size > MAX_BYTES else None
+
+
+class PushEndpoint(Protocol):
+    """What a frame loop needs of a push server: `PushServer` (a thread in this process) or
+    `hud.push.process.PushServerProcess` (a process of its own, what the app runs)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def clients(self) -> int: ...
+
+    @property
+    def waiting(self) -> int: ...
+
+    def drain(self) -> list[Incoming]: ...
+
+    def reply(self, client: Client, message: dict[str, Any] | str) -> None: ...
+
+    def broadcast(self, message: dict[str, Any] | str) -> None: ...
+
+    def retain(self, message: dict[str, Any] | str | None) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def stop(self, timeout: float = 5.0) -> None: ...
 
 
 class PushServer:
@@ -341,6 +367,9 @@ class PushServer:
     def retain(self, message: dict[str, Any] | str | None) -> None:
         """The message each client receives when it joins (the latest `display`), so none starts blind."""
         self._retained = None if message is None else _wire_or_log(message)
+
+    def flush(self) -> None:
+        """Nothing to do: replies go to the server thread as they are made (see `PushServerProcess.flush`)."""
 
     def _post(self, client: Client | None, message: dict[str, Any] | str) -> None:
         text = _wire_or_log(message)

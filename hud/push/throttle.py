@@ -25,6 +25,7 @@ a "busy" reason for the client, never dropped.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,19 @@ class Ack:
         if self.superseded:
             out["superseded"] = list(self.superseded)
         return out
+
+    def wire(self) -> str:
+        """`message()` as the JSON text `json.dumps` makes of it, without building the dict.
+
+        Why: every accepted message is acknowledged by the frame loop, about a hundred a frame
+        under a flood; formatting the ack directly costs a tenth of `json.dumps` (a property test
+        holds the two equal)."""
+        ident = repr(self.id) if type(self.id) is int else json.dumps(self.id, ensure_ascii=False)
+        text = (f'{{"type": "ack", "id": {ident}, "coalesced": {self.coalesced:d}, '
+                f'"applied_at": {round(self.applied_at, 6)!r}')
+        if self.superseded:
+            return f'{text}, "superseded": {json.dumps(list(self.superseded), ensure_ascii=False)}}}'
+        return text + "}"
 
 
 @dataclass(frozen=True)

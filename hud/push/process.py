@@ -1,0 +1,291 @@
+"""The push server in a process of its own: `PushServerProcess`, the same API as `PushServer`.
+
+Why: in one process the server and the frame loop share the interpreter lock. Under a flood every
+message costs 60-90 us of it (WebSocket framing, JSON, the schema check), so the frame loop had to
+hand the server a share of each frame (`intake_per_frame`) and a 1280x720 frame plus that share
+no longer fit in 16.7 ms: the clock fell behind real time and the display with it (README
+"Performance", the push rows). Here a child process listens, reads and checks every message; the
+frame loop only asks it once per frame for what was accepted (one pipe round trip) and sends the
+frame's replies back in one write (`flush`). The frame loop keeps the throttle, the acks and the
+session, so what a client sees is the same as with `PushServer`, message for message.
+
+The pipe carries pickles, between this process and the child it started: no one else can write to
+it (an inherited anonymous pipe, not a socket or a file). The child is started with `spawn`, so it
+shares no threads, pygame state or locks with the frame loop's process.
+
+If the child dies, the frame loop lives on: `drain` returns nothing, replies are dropped, and
+`failure` says why (logged once), like a client that went away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT
+from hud.push.server import Client, Incoming, PushServer, PushServerError
+
+__all__ = ["PushServerProcess"]
+
+_LOG = logging.getLogger("hud.push")
+
+#: The counters `PushServer` keeps, mirrored after every drain (for the status line and the bench).
+COUNTERS = ("clients", "waiting_hello", "waiting", "received", "refused", "busy", "slow_closed", "quiet_closed",
+            "forbidden")
+
+
+#: Messages the child reads between two drains before it waits for the next one (TCP then slows
+#: the sender; nothing is dropped). Why a bound at all: each accepted message still costs the frame
+#: loop its throttle offer and its ack (about 10-25 us); unbounded, a flood of 16,000 messages/s
+#: took 50 ms of every frame. 128 a frame is 7,680 messages/s at 60 fps.
+PROCESS_INTAKE_PER_FRAME = 128
+
+
+@dataclass(frozen=True)
+class _Post:
+    """A reply (`client`) or a broadcast (`client` None), as wire text."""
+
+    client: Client | None
+    text: str
+
+
+class PushServerProcess:
+    """`PushServerProcess(...).start()`; then, once per frame, `drain()`, `reply()`/`broadcast()`, `flush()`.
+
+    The options are `PushServer`'s and are checked here before anything starts (an unsafe binding
+    is refused in this process, with the same message). Replies and broadcasts are kept until
+    `flush()` or the next `drain()`, so a frame's replies cost one pipe write.
+    """
+
+    def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
+                 **options: Any) -> None:
+        options.setdefault("intake_per_frame", PROCESS_INTAKE_PER_FRAME)
+        options["turn_budget"] = 0.0  # the child has its own interpreter lock: the frame loop never waits for it
+        checked = PushServer(host, port, token, **options)  # the same checks, here: nothing is started by it
+        self.host, self.token, self._port = host, token, port
+        self.inbox_size = checked.inbox_size
+        self._options = options
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: multiprocessing.connection.Connection | None = None
+        self._posts: list[_Post | str | None] = []  # replies, broadcasts; a str/None item is a retain
+        self._counters = dict.fromkeys(COUNTERS, 0)
+        self.failure: str | None = None  # why the child is gone, once it is
+
+    # -- life ----------------------------------------------------------------------------------
+    def start(self, timeout: float = 20.0) -> PushServerProcess:
+        """Start the child and return once it listens; raises PushServerError with its reason."""
+        if self._process is not None:
+            raise PushServerError("the push server is already started")
+        ctx = multiprocessing.get_context("spawn")
+        ours, theirs = ctx.Pipe()
+        self._process = ctx.Process(target=_child, args=(theirs, self.host, self._port, self.token, self._options),
+                                    name="hud-push-server", daemon=True)
+        self._process.start()
+        theirs.close()
+        self._conn = ours
+        try:
+            if not ours.poll(timeout):
+                raise PushServerError(f"the push server did not start within {timeout:g} s")
+            kind, value = ours.recv()
+        except (EOFError, OSError) as exc:
+            self._end()
+            raise PushServerError(f"the push server's process ended before it listened ({exc or 'no reason'})"
+                                  ) from None
+        except PushServerError:
+            self._end()
+            raise
+        if kind != "ready":
+            self._end()
+            raise PushServerError(str(value))
+        self._port = int(value)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close every connection (1001 going away) and end the child."""
+        conn = self._conn
+        if conn is not None and self.failure is None:
+            with contextlib.suppress(OSError, EOFError, ValueError):
+                self._send_posts()
+                conn.send(("stop", timeout))
+                conn.poll(timeout + 1.0)
+        self._end(timeout)
+
+    def _end(self, timeout: float = 5.0) -> None:
+        process, self._process = self._process, None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if process is not None:
+            process.join(timeout)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout)
+
+    def __enter__(self) -> PushServerProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self._port}"
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (None before start and after stop)."""
+        return self._process.pid if self._process is not None else None
+
+    def counter(self, name: str) -> int:
+        """One of `COUNTERS` as of the last drain."""
+        return self._counters[name]
+
+    @property
+    def clients(self) -> int:
+        return self._counters["clients"]
+
+    @property
+    def waiting(self) -> int:
+        return self._counters["waiting"]
+
+    @property
+    def received(self) -> int:
+        return self._counters["received"]
+
+    @property
+    def refused(self) -> int:
+        return self._counters["refused"]
+
+    @property
+    def busy(self) -> int:
+        return self._counters["busy"]
+
+    # -- the frame loop's side -----------------------------------------------------------------
+    def drain(self) -> list[Incoming]:
+        """Every validated message the child accepted since the last call, in arrival order."""
+        conn = self._conn
+        if conn is None or self.failure is not None:
+            return []
+        try:
+            self._send_posts()
+            conn.send(("drain", None))
+            items, counters = conn.recv()
+        except (EOFError, OSError) as exc:
+            self._lost(exc)
+            return []
+        self._counters.update(counters)
+        result: list[Incoming] = items
+        return result
+
+    def reply(self, client: Client, message: dict[str, Any] | str) -> None:
+        """Send to one client at the next `flush` (silently nothing if it has gone)."""
+        self._post(client, message)
+
+    def broadcast(self, message: dict[str, Any] | str) -> None:
+        """Send to every authenticated client at the next `flush`."""
+        self._post(None, message)
+
+    def retain(self, message: dict[str, Any] | str | None) -> None:
+        """The message each client receives when it joins (see `PushServer.retain`)."""
+        from hud.push.server import _wire_or_log
+
+        self._posts.append(None if message is None else _wire_or_log(message))
+
+    def flush(self) -> None:
+        """Send the replies and broadcasts kept since the last flush (one pipe write)."""
+        if self._conn is None or self.failure is not None or not self._posts:
+            return
+        try:
+            self._send_posts()
+        except (EOFError, OSError) as exc:
+            self._lost(exc)
+
+    def _post(self, client: Client | None, message: dict[str, Any] | str) -> None:
+        from hud.push.server import _wire_or_log
+
+        if self._conn is None:
+            if self.failure is None:
+                raise PushServerError("the push server is not running")
+            return
+        text = _wire_or_log(message)
+        if text is not None:
+            self._posts.append(_Post(client, text))
+
+    def _send_posts(self) -> None:
+        if self._posts and self._conn is not None:
+            posts, self._posts = self._posts, []
+            self._conn.send(("posts", posts))
+
+    def _lost(self, exc: BaseException) -> None:
+        process = self._process
+        if process is not None:
+            process.join(1.0)  # reaped, so its exit code (a signal's is negative) can be told
+        code = process.exitcode if process is not None else None
+        self.failure = (f"the push server's process ended (exit code {code}); pushed messages are no longer "
+                        f"received" if code is not None else f"lost the push server's process ({exc})")
+        self._posts.clear()
+        _LOG.error("push: %s", self.failure)
+
+
+def _child(conn: multiprocessing.connection.Connection, host: str, port: int, token: str | None,
+           options: dict[str, Any]) -> None:
+    """The child: a `PushServer` without fairness shares, answering the parent from its own loop.
+
+    The pipe is read inside the server's asyncio loop (`add_reader`), between messages, so a drain
+    is answered within one message's time instead of waiting for the interpreter's switch interval.
+    Ctrl+C in a terminal reaches the whole process group: the child ignores it, and ends when the
+    parent says stop or its end of the pipe closes (the parent is gone, however it ended).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server = PushServer(host, port, token, **options).start()
+    except Exception as exc:
+        conn.send(("failed", str(exc)))
+        return
+    loop = server._loop
+    assert loop is not None
+    stopped = threading.Event()
+    stop_timeout = [5.0]
+
+    def answer() -> None:
+        try:
+            kind, value = conn.recv()
+        except (EOFError, OSError):
+            kind, value = "stop", 5.0  # the parent is gone: so are we
+        if kind == "posts":
+            for post in value:
+                if isinstance(post, _Post):
+                    if post.client is None:
+                        server.broadcast(post.text)
+                    else:
+                        server.reply(post.client, post.text)
+                else:
+                    server.retain(post)
+        elif kind == "drain":
+            items = server.drain()
+            counters = {name: int(getattr(server, name)) for name in COUNTERS}
+            counters["waiting"] = len(items)  # what was waiting when the frame loop asked
+            conn.send((items, counters))
+        else:
+            loop.remove_reader(conn.fileno())
+            stop_timeout[0] = float(value)
+            stopped.set()
+
+    loop.call_soon_threadsafe(loop.add_reader, conn.fileno(), answer)
+    conn.send(("ready", server.port))
+    stopped.wait()
+    server.stop(stop_timeout[0])
+    with contextlib.suppress(OSError):
+        conn.send(("stopped", os.getpid()))

@@ -1,0 +1,140 @@
+"""The push server in a process of its own: the same answers as the thread, a frame loop that is
+asked for nothing while the child reads, and a frame loop that lives on when the child dies."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as sconnect
+
+from hud import events as ev
+from hud.push.process import PushServerProcess
+from hud.push.server import PushServerError
+
+
+def _connect(url: str) -> ClientConnection:
+    return sconnect(url, proxy=None, compression=None, open_timeout=5)
+
+
+def _recv(ws: ClientConnection, timeout: float = 5.0) -> dict[str, Any]:
+    reply: dict[str, Any] = json.loads(ws.recv(timeout=timeout))
+    return reply
+
+
+def _drain_until(server: PushServerProcess, count: int, timeout: float = 5.0) -> list[Any]:
+    deadline = time.monotonic() + timeout
+    items: list[Any] = []
+    while len(items) < count:
+        assert time.monotonic() < deadline, f"got {len(items)} of {count} messages"
+        items += server.drain()
+        time.sleep(0.01)
+    return items
+
+
+@pytest.fixture
+def server() -> Iterator[PushServerProcess]:
+    with PushServerProcess("127.0.0.1", 0) as s:
+        yield s
+
+
+def test_a_message_is_checked_in_the_child_and_drained_by_the_frame_loop(server: PushServerProcess) -> None:
+    with _connect(server.url) as ws:
+        ws.send(json.dumps({"type": "notify", "id": 7, "app": "Chat", "title": "Lunch?"}))
+        (item,) = _drain_until(server, 1)
+        assert item.id == 7 and isinstance(item.events[0], ev.Notify) and item.events[0].title == "Lunch?"
+        assert abs(item.received - time.perf_counter()) < 5.0  # one clock for both processes (latency figures)
+        server.reply(item.client, {"type": "ack", "id": 7, "coalesced": 0, "applied_at": 1.0})
+        server.flush()
+        assert _recv(ws) == {"type": "ack", "id": 7, "coalesced": 0, "applied_at": 1.0}
+        assert server.clients == 1 and server.received == 1
+
+
+def test_a_bad_message_is_answered_by_the_child_without_the_frame_loop(server: PushServerProcess) -> None:
+    with _connect(server.url) as ws:
+        ws.send('{"type": "notify", "id": 3, "app": 1}')
+        reply = _recv(ws)  # nobody drained: the child answers errors itself
+        assert reply["type"] == "error" and reply["id"] == 3 and "'app'" in reply["reason"]
+    assert server.drain() == [] and server.refused == 1
+
+
+def test_broadcasts_and_the_retained_display_reach_every_client(server: PushServerProcess) -> None:
+    with _connect(server.url) as first:
+        first.send('{"type": "hello", "id": 1}')
+        assert _recv(first)["type"] == "ack"
+        server.retain({"type": "display", "text": "kept"})
+        server.broadcast({"type": "display", "text": "now"})
+        server.flush()
+        assert _recv(first) == {"type": "display", "text": "now"}
+        with _connect(server.url) as second:
+            assert _recv(second) == {"type": "display", "text": "kept"}  # a newcomer is told at once
+
+
+def test_replies_wait_for_the_next_drain_when_not_flushed(server: PushServerProcess) -> None:
+    with _connect(server.url) as ws:
+        ws.send('{"type": "hello", "id": 1}')
+        _recv(ws)
+        server.broadcast({"type": "display", "text": "later"})
+        with pytest.raises(TimeoutError):
+            ws.recv(timeout=0.3)
+        server.drain()
+        assert _recv(ws) == {"type": "display", "text": "later"}
+
+
+def test_the_child_reads_a_share_a_frame_then_waits_for_the_next_drain() -> None:
+    with PushServerProcess("127.0.0.1", 0, intake_per_frame=4, frame_wait=60.0) as server, \
+            _connect(server.url) as ws:
+        for i in range(10):
+            ws.send(json.dumps({"type": "status", "id": i, "battery_main": i}))
+        time.sleep(0.5)  # the child has had time to read all ten: it took four and waits
+        assert [item.id for item in server.drain()] == [0, 1, 2, 3]
+        time.sleep(0.3)
+        assert [item.id for item in server.drain()] == [4, 5, 6, 7]
+
+
+def test_unsafe_options_are_refused_before_any_process_starts() -> None:
+    with pytest.raises(PushServerError, match="without a token"):
+        PushServerProcess("0.0.0.0", 0)
+    with pytest.raises(PushServerError, match="must not be empty"):
+        PushServerProcess(token="")
+
+
+def test_a_busy_port_is_the_childs_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PushServerError, match=f"cannot listen on 127.0.0.1:{port}"):
+            PushServerProcess("127.0.0.1", port).start()
+
+
+def test_when_the_child_dies_the_frame_loop_lives_on_and_says_why(server: PushServerProcess) -> None:
+    assert server.pid is not None
+    os.kill(server.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while server.drain() == [] and server.failure is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert server.failure is not None and "ended" in server.failure and "-9" in server.failure
+    server.broadcast({"type": "display", "text": "nobody hears this"})  # no exception: like a client gone
+    server.flush()
+    assert server.drain() == []
+
+
+def test_stop_ends_the_child(server: PushServerProcess) -> None:
+    pid = server.pid
+    assert pid is not None
+    server.stop()
+    assert server.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    server.stop()  # twice is harmless
+    with pytest.raises(PushServerError, match="not running"):
+        server.broadcast({"type": "display"})
