@@ -422,9 +422,9 @@ def attachments(args: argparse.Namespace, session: Session) -> list[Attachment]:
 def _server(args: argparse.Namespace) -> PushEndpoint | None:
     if not getattr(args, "serve", False):
         return None
-    from hud.push.process import PushServerProcess  # its own process: a flood cannot slow the frame loop
+    from hud.push.process import push_server  # its own process: a flood cannot slow the frame loop
 
-    server = PushServerProcess(args.host, args.port, args.token, allowed_origins=args.allow_origin).start()
+    server = push_server(args.host, args.port, args.token, allowed_origins=args.allow_origin)
     print(f"hud: push API on {server.url}" + (" (token required)" if args.token else ""), file=sys.stderr)
     return server
 

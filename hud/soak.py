@@ -222,7 +222,7 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
     """
     from hud import paths
     from hud.push.bridge import PushBridge
-    from hud.push.process import PushServerProcess
+    from hud.push.process import push_server
     from hud.session import Options, Session
 
     if not (math.isfinite(minutes) and minutes > 0):
@@ -239,9 +239,9 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
         print(line, file=stream, flush=True)
 
     session = Session.open(Options(scenario=paths.SCENARIOS / "empty.yaml", background="scene", view=view))
-    server = PushServerProcess("127.0.0.1", 0).start()  # as the app runs it
+    server = push_server("127.0.0.1", 0)  # as the app runs it
     bridge = PushBridge(server)
-    child = server.pid
+    child: int | None = getattr(server, "pid", None)
     client: subprocess.Popen[str] | None = None
     try:
         client = subprocess.Popen([sys.executable, "-m", "hud.soak", "--client", server.url, str(seconds), str(rate),

@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -138,3 +140,51 @@ def test_stop_ends_the_child(server: PushServerProcess) -> None:
     server.stop()  # twice is harmless
     with pytest.raises(PushServerError, match="not running"):
         server.broadcast({"type": "display"})
+
+
+def _script(tmp_path: Any, body: str) -> list[str]:
+    path = tmp_path / "user_script.py"
+    path.write_text(body)
+    return [sys.executable, str(path)]
+
+
+def test_a_users_script_without_a_main_guard_can_start_it(tmp_path: Any) -> None:
+    """The child is `python -m hud.push.process`, not multiprocessing's spawn (which runs the
+    parent's script again and fails without `if __name__ == "__main__":`)."""
+    argv = _script(tmp_path, "from hud.push.process import PushServerProcess\n"
+                             "server = PushServerProcess('127.0.0.1', 0).start()\n"
+                             "print(server.url)\n"
+                             "server.stop()\n")
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ws://127.0.0.1:") and "Traceback" not in done.stderr
+
+
+def test_the_child_ends_when_its_parent_is_killed(tmp_path: Any) -> None:
+    argv = _script(tmp_path, "import time\n"
+                             "from hud.push.process import PushServerProcess\n"
+                             "server = PushServerProcess('127.0.0.1', 0).start()\n"
+                             "print(server.pid, flush=True)\n"
+                             "time.sleep(60)\n")
+    parent = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        parent.kill()  # no stop(), no atexit: its end of the socket pair just closes
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(child):
+            assert time.monotonic() < deadline, "the push server's process outlived its parent"
+            time.sleep(0.05)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie (not reaped by init yet) has ended
+    except FileNotFoundError:
+        return False

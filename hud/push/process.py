@@ -9,9 +9,11 @@ frame loop only asks it once per frame for what was accepted (one pipe round tri
 frame's replies back in one write (`flush`). The frame loop keeps the throttle, the acks and the
 session, so what a client sees is the same as with `PushServer`, message for message.
 
-The pipe carries pickles, between this process and the child it started: no one else can write to
-it (an inherited anonymous pipe, not a socket or a file). The child is started with `spawn`, so it
-shares no threads, pygame state or locks with the frame loop's process.
+The channel carries pickles, between this process and the child it started: no one else can
+write to it (an inherited, unnamed socket pair: no address, no file). The child is a fresh
+`python -m hud.push.process`, so it shares no threads, pygame state or locks with the frame loop's
+process. It needs a POSIX system (an inherited descriptor); elsewhere `push_server` runs the
+server as a thread (`PushServer`), as before.
 
 If the child dies, the frame loop lives on: `drain` returns nothing, replies are dropped, and
 `failure` says why (logged once), like a client that went away.
@@ -21,18 +23,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT
-from hud.push.server import Client, Incoming, PushServer, PushServerError
+from hud.push.server import Client, Incoming, PushEndpoint, PushServer, PushServerError
 
-__all__ = ["PushServerProcess"]
+__all__ = ["PushServerProcess", "push_server"]
 
 _LOG = logging.getLogger("hud.push")
 
@@ -45,7 +50,7 @@ COUNTERS = ("clients", "waiting_hello", "waiting", "received", "refused", "busy"
 #: the sender; nothing is dropped). Why a bound at all: each accepted message still costs the frame
 #: loop its throttle offer and its ack (about 10-25 us); unbounded, a flood of 16,000 messages/s
 #: took 50 ms of every frame. 128 a frame is 7,680 messages/s at 60 fps.
-PROCESS_INTAKE_PER_FRAME = 128
+PROCESS_INTAKE_PER_FRAME = 96
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class PushServerProcess:
         self.host, self.token, self._port = host, token, port
         self.inbox_size = checked.inbox_size
         self._options = options
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._conn: multiprocessing.connection.Connection | None = None
         self._posts: list[_Post | str | None] = []  # replies, broadcasts; a str/None item is a retain
         self._counters = dict.fromkeys(COUNTERS, 0)
@@ -83,20 +88,28 @@ class PushServerProcess:
         """Start the child and return once it listens; raises PushServerError with its reason."""
         if self._process is not None:
             raise PushServerError("the push server is already started")
-        ctx = multiprocessing.get_context("spawn")
-        ours, theirs = ctx.Pipe()
-        self._process = ctx.Process(target=_child, args=(theirs, self.host, self._port, self.token, self._options),
-                                    name="hud-push-server", daemon=True)
-        self._process.start()
-        theirs.close()
-        self._conn = ours
+        ours, theirs = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parents[2])  # hud importable in the child, cloned or installed
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH"))
+                                                           if p)}
         try:
-            if not ours.poll(timeout):
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "hud.push.process", str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
+        except OSError as exc:
+            ours.close()
+            raise PushServerError(f"cannot start the push server's process: {exc}") from None
+        finally:
+            theirs.close()
+        self._conn = conn = multiprocessing.connection.Connection(ours.detach())
+        try:
+            conn.send((self.host, self._port, self.token, self._options))
+            if not conn.poll(timeout):
                 raise PushServerError(f"the push server did not start within {timeout:g} s")
-            kind, value = ours.recv()
-        except (EOFError, OSError) as exc:
+            kind, value = conn.recv()
+        except (EOFError, OSError):
             self._end()
-            raise PushServerError(f"the push server's process ended before it listened ({exc or 'no reason'})"
+            raise PushServerError("the push server's process ended before it listened (its error is above)"
                                   ) from None
         except PushServerError:
             self._end()
@@ -123,10 +136,11 @@ class PushServerProcess:
             self._conn.close()
             self._conn = None
         if process is not None:
-            process.join(timeout)
-            if process.is_alive():
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                process.join(timeout)
+                process.wait(timeout)
 
     def __enter__(self) -> PushServerProcess:
         return self.start()
@@ -230,13 +244,23 @@ class PushServerProcess:
 
     def _lost(self, exc: BaseException) -> None:
         process = self._process
+        code = None
         if process is not None:
-            process.join(1.0)  # reaped, so its exit code (a signal's is negative) can be told
-        code = process.exitcode if process is not None else None
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = process.wait(1.0)  # reaped, so its exit code (a signal's is negative) can be told
         self.failure = (f"the push server's process ended (exit code {code}); pushed messages are no longer "
                         f"received" if code is not None else f"lost the push server's process ({exc})")
         self._posts.clear()
         _LOG.error("push: %s", self.failure)
+
+
+def push_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
+                **options: Any) -> PushEndpoint:
+    """A started push server as the app runs it: in a process of its own where the system can pass
+    it a descriptor (POSIX), else a thread of this process."""
+    if os.name == "posix":
+        return PushServerProcess(host, port, token, **options).start()
+    return PushServer(host, port, token, **options).start()
 
 
 def _child(conn: multiprocessing.connection.Connection, host: str, port: int, token: str | None,
@@ -289,3 +313,27 @@ def _child(conn: multiprocessing.connection.Connection, host: str, port: int, to
     server.stop(stop_timeout[0])
     with contextlib.suppress(OSError):
         conn.send(("stopped", os.getpid()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The child's entry point: `python -m hud.push.process FD`, FD its end of the socket pair.
+
+    Why not `multiprocessing`: its `spawn` runs the parent's main module again in the child, which
+    breaks a user's script that starts hud without an `if __name__ == "__main__":` guard; a plain
+    `python -m` child imports only this module."""
+    args = sys.argv[1:] if argv is None else argv
+    conn = multiprocessing.connection.Connection(int(args[0]))
+    try:
+        host, port, token, options = conn.recv()
+    except (EOFError, OSError):
+        return 1
+    _child(conn, host, port, token, options)
+    return 0
+
+
+if __name__ == "__main__":
+    # Through the imported module, not this `__main__` copy: the parent's pickles name
+    # `hud.push.process._Post`, and a second copy of the class would not match them.
+    from hud.push.process import main as _main
+
+    sys.exit(_main())

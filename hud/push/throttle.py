@@ -73,6 +73,11 @@ class Entry:
     tag: Any = None
 
 
+def _json(value: Any) -> str:
+    """A message id as JSON (an int's repr is its JSON; a str or None goes through `json.dumps`)."""
+    return repr(value) if type(value) is int else json.dumps(value, ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class Ack:
     """An accepted offer: how many pending updates it replaced (and their ids), and when it applies."""
@@ -95,11 +100,10 @@ class Ack:
         Why: every accepted message is acknowledged by the frame loop, about a hundred a frame
         under a flood; formatting the ack directly costs a tenth of `json.dumps` (a property test
         holds the two equal)."""
-        ident = repr(self.id) if type(self.id) is int else json.dumps(self.id, ensure_ascii=False)
-        text = (f'{{"type": "ack", "id": {ident}, "coalesced": {self.coalesced:d}, '
+        text = (f'{{"type": "ack", "id": {_json(self.id)}, "coalesced": {self.coalesced:d}, '
                 f'"applied_at": {round(self.applied_at, 6)!r}')
         if self.superseded:
-            return f'{text}, "superseded": {json.dumps(list(self.superseded), ensure_ascii=False)}}}'
+            return f'{text}, "superseded": [{", ".join(_json(i) for i in self.superseded)}]}}'
         return text + "}"
 
 
