@@ -178,15 +178,18 @@ def sequence_times(frames: int, duration: float, stretches: int = 6) -> list[lis
 def sequence(frames: int, view: tuple[int, int], device: str | None = None, background: str = "scene",
              view_fov: float | None = None) -> dict[str, float]:
     """The whole frame with every optics stage over the city walk's frames at 60 frames/s: median and
-    p99 in milliseconds, with the share of frames whose panel-side work was reused."""
+    p99 in milliseconds, with the share of frames whose panel-side work was reused, and the median
+    of the background source's share of each frame ("world": the view and the light meter's picture)."""
     session = Session.open(Options(device=device, background=background, view=view, view_fov=view_fov))
     runs = sequence_times(frames, session.scenario.duration)
+    world = _WorldClock(session.background)
     use_exact_scaling(False)  # the window's configuration
     try:
         for _ in range(3):  # warm the glyph, icon and scene caches on the first moment
             session.seek(runs[0][0])
             session.render_composite()
         samples: list[float] = []
+        worlds: list[float] = []
         redone = 0
         for run in runs:
             if run[0] >= 1 / SEQUENCE_FPS:  # arrive as the frame before would have (untimed)
@@ -194,18 +197,49 @@ def sequence(frames: int, view: tuple[int, int], device: str | None = None, back
                 session.render_composite()
             before = getattr(session.compositor, "redone", 0)
             for t in run:
+                world.spent = 0.0
                 start = time.perf_counter()
                 session.seek(t)
                 session.render_composite()
                 samples.append(time.perf_counter() - start)
+                worlds.append(world.spent)
             redone += getattr(session.compositor, "redone", 0) - before
     finally:
+        world.remove()
         use_exact_scaling(True)
         session.close()
     samples.sort()
     p99 = samples[min(len(samples) - 1, math.ceil(0.99 * len(samples)) - 1)]
     return {"median": statistics.median(samples) * 1000, "p99": p99 * 1000,
-            "reused": 1 - redone / len(samples), "frames": float(len(samples))}
+            "reused": 1 - redone / len(samples), "frames": float(len(samples)),
+            "world": statistics.median(worlds) * 1000}
+
+
+class _WorldClock:
+    """Times a background source's `view` and `frame` calls (the outermost only: a street scene's
+    `frame` calls its `view`), in the frames `sequence` times, so the report can say how much of a
+    frame the world behind the HUD took, measured in the same frames."""
+
+    def __init__(self, source: object) -> None:
+        self.source, self.spent, self._depth = source, 0.0, 0
+        for name in ("view", "frame"):
+            setattr(source, name, self._timed(getattr(source, name)))
+
+    def _timed(self, fn: Callable[..., object]) -> Callable[..., object]:
+        def timed(*args: object, **kwargs: object) -> object:
+            self._depth += 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.spent += time.perf_counter() - start
+        return timed
+
+    def remove(self) -> None:
+        for name in ("view", "frame"):
+            vars(self.source).pop(name, None)  # the methods again
 
 
 def run_sizes(sizes: list[tuple[int, int]], frames: int = 360, device: str | None = None,
@@ -216,7 +250,8 @@ def run_sizes(sizes: list[tuple[int, int]], frames: int = 360, device: str | Non
              f"{len(sequence_times(frames, 60.0))} runs of consecutive frames per size); yardstick: a cold copy "
              f"(buffers 4x the {cache_bytes() // 1024 ** 2} MiB cache)",
              f"{'view':<11}{'median ms':>10}{'p99 ms':>9}{'cold copy':>10}{'median x':>9}{'p99 x':>7}"
-             f"{'reused':>8}  goals"]
+             f"{'reused':>8}{'world':>8}  goals (world: the median ms of a frame spent on pictures of the world, "
+             f"the view, the light meter's and the code reader's, in the same frames)"]
     copies = {view: cold_copy_ms(view) for view in sizes}
     for view in sizes:
         lines.append(_sequence_row(view, copies[view], sequence(frames, view, device, background, view_fov)))
@@ -242,13 +277,23 @@ def run_sizes(sizes: list[tuple[int, int]], frames: int = 360, device: str | Non
 
 
 def _sequence_row(view: tuple[int, int], copy: float, got: dict[str, float]) -> str:
+    """One size's row: the figures, each goal met or missed, and for a missed goal whether the
+    world behind the HUD alone (measured in the same frames) is already over it: the floor."""
     ratio = got["median"] / copy
+    budget = SEQUENCE_GOAL_RATIO * copy
     goals = [f"<= {SEQUENCE_GOAL_RATIO:g}x copy: {'met' if ratio <= SEQUENCE_GOAL_RATIO else 'MISSED'}"]
     if view == (3840, 2160):
         met = got["median"] <= SEQUENCE_GOAL_4K_MS
         goals.append(f"<= {SEQUENCE_GOAL_4K_MS:g} ms: {'met' if met else 'MISSED'}")
-    return (f"{view[0]}x{view[1]:<6}{got['median']:>10.2f}{got['p99']:>9.2f}{copy:>10.3f}{ratio:>9.1f}"
-            f"{got['p99'] / copy:>7.1f}{got['reused']:>8.0%}  {'; '.join(goals)}")
+        budget = min(budget, SEQUENCE_GOAL_4K_MS)
+    row = (f"{view[0]}x{view[1]:<6}{got['median']:>10.2f}{got['p99']:>9.2f}{copy:>10.3f}{ratio:>9.1f}"
+           f"{got['p99'] / copy:>7.1f}{got['reused']:>8.0%}{got['world']:>8.2f}  {'; '.join(goals)}")
+    if got["median"] > budget:
+        world = got["world"]
+        row += (f" (the world alone {world:.2f} ms, {world / budget:.0%} of the {budget:.2f} ms allowed: "
+                + ("over it before the HUD draws)" if world > budget else
+                   f"{got['median'] - world:.2f} ms for the HUD, optics and compositor)"))
+    return row
 
 
 

@@ -49,7 +49,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, NamedTuple, Protocol
@@ -244,6 +244,8 @@ class PushServer:
         self.reply_backlog, self.hello_timeout = reply_backlog, hello_timeout
         self.intake_per_frame, self.frame_wait = intake_per_frame, frame_wait
         self.close_timeout = close_timeout  # how long a closing handshake may take (a stalled client's)
+        #: Called on the server thread after a message is put in the inbox (None: nothing is).
+        self.on_inbox: Callable[[], None] | None = None
         self._since_drain = 0  # messages taken since the frame loop last drained (server thread)
         self._drained: asyncio.Event | None = None
         self._stalled = False  # the frame loop missed `frame_wait`: stop waiting for it until it drains
@@ -352,6 +354,11 @@ class PushServer:
                 loop.call_soon_threadsafe(self._on_drained)
                 if waiting:
                     self._turn_done.wait(self.turn_budget)
+        return self.take()
+
+    def take(self) -> list[Incoming]:
+        """The inbox's messages, without starting a new frame's share (`drain` does both; the push
+        server's own process ships what arrives as it arrives, `hud.push.process`)."""
         with self._lock:
             items, self._inbox = self._inbox, []
         return items
@@ -665,6 +672,8 @@ class PushServer:
                     self._inbox.append(Incoming(client, parsed.id, parsed.events, time.perf_counter()))
             if not full:
                 self.received += 1
+                if self.on_inbox is not None:
+                    self.on_inbox()
                 return
             self.busy += 1
             reason = (f"busy: {self.inbox_size} messages are waiting for the display loop, which takes them once "
