@@ -198,3 +198,51 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"  # a zombie (not reaped by init yet) has ended
     except FileNotFoundError:
         return False
+
+
+def test_push_server_runs_its_own_process_where_it_can_and_a_thread_elsewhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hud.push import process
+    from hud.push.server import PushServer
+
+    server = process.push_server("127.0.0.1", 0)
+    try:
+        assert isinstance(server, PushServerProcess) and server.pid is not None
+    finally:
+        server.stop()
+    monkeypatch.setattr(process, "CAN_INHERIT", False)  # (a system without pass_fds, such as Windows)
+    thread = process.push_server("127.0.0.1", 0)
+    try:
+        assert isinstance(thread, PushServer) and thread.url.startswith("ws://127.0.0.1:")
+    finally:
+        thread.stop()
+
+
+def test_a_message_the_child_cannot_hand_over_still_gets_its_one_reply(tmp_path: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug's guard: an event that cannot be pickled is answered with an error, and the server
+    carries on (run in a child whose parser makes such an event, through a sitecustomize)."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import hud.push.messages as m\n"
+        "original = m._event\n"
+        "def _event(name, data):\n"
+        "    event = original(name, data)\n"
+        "    if getattr(event, 'title', '') == 'unpicklable':\n"
+        "        object.__setattr__(event, 'title', lambda: None)\n"
+        "    return event\n"
+        "m._event = _event\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(tmp_path), os.environ.get("PYTHONPATH")) if p))
+    with PushServerProcess("127.0.0.1", 0) as server, _connect(server.url) as ws:
+        ws.send(json.dumps({"type": "notify", "id": 1, "app": "A", "title": "unpicklable"}))
+        deadline = time.monotonic() + 5
+        while True:
+            assert time.monotonic() < deadline
+            server.drain()
+            try:
+                reply = _recv(ws, 0.05)
+                break
+            except TimeoutError:
+                continue
+        assert reply["type"] == "error" and reply["id"] == 1 and "internal error" in reply["reason"]
+        ws.send(json.dumps({"type": "notify", "id": 2, "app": "A", "title": "fine"}))
+        assert [item.id for item in _drain_until(server, 1)] == [2]

@@ -41,6 +41,8 @@ __all__ = ["PushServerProcess", "push_server"]
 
 _LOG = logging.getLogger("hud.push")
 
+#: Whether a child can be handed a descriptor (`pass_fds`): POSIX systems.
+CAN_INHERIT = os.name == "posix"
 #: The counters `PushServer` keeps, mirrored from the child's answers to drains (a frame old).
 COUNTERS = ("clients", "waiting_hello", "waiting", "received", "refused", "busy", "slow_closed", "quiet_closed",
             "forbidden")
@@ -273,7 +275,7 @@ def push_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str |
                 **options: Any) -> PushEndpoint:
     """A started push server as the app runs it: in a process of its own where the system can pass
     it a descriptor (POSIX), else a thread of this process."""
-    if os.name == "posix":
+    if CAN_INHERIT:
         return PushServerProcess(host, port, token, **options).start()
     return PushServer(host, port, token, **options).start()
 
@@ -310,7 +312,17 @@ def _child(conn: multiprocessing.connection.Connection, host: str, port: int, to
         scheduled[0] = False
         items = server.take()
         shipped[0] += len(items)
-        conn.send((heard[0], items, counters()))
+        try:
+            conn.send((heard[0], items, counters()))
+        except OSError:
+            stopped.set()  # the parent is gone
+        except Exception:  # an event that cannot be pickled: a bug, but each message still gets its one reply
+            _LOG.exception("push: a message could not be handed to the frame loop")
+            for item in items:
+                server.reply(item.client, {"type": "error", "id": item.id,
+                                           "reason": "internal error while passing this message to the display; "
+                                                     "it was not applied"})
+            conn.send((heard[0], [], counters()))
 
     def arrived() -> None:
         # Once per turn of the loop, however many messages arrived in it; past this frame's share
