@@ -253,3 +253,16 @@ def test_bench_sizes_prints_the_whole_frame_goals_per_size(capsys, monkeypatch) 
     assert out.index("OTHER GOAL 1") > out.index("192x108") and "OTHER GOAL 2" in out
     still = out.index("over a still picture")  # the HUD's own share: each size again over a still
     assert all(size in out[still:] for size in ("160x90", "192x108"))
+
+
+@pytest.mark.parametrize(("argv", "where"), [(["bench", "--push"], "process"),
+                                             (["bench", "--push", "thread"], "thread")])
+def test_bench_push_measures_the_server_where_asked(argv: list[str], where: str, capsys, monkeypatch) -> None:
+    import hud.push.bench
+
+    asked: list[str] = []
+    monkeypatch.setattr(hud.push.bench, "run_push_bench", lambda where: asked.append(where) or f"PUSH {where}")
+    assert main(argv) == 0
+    assert asked == [where] and capsys.readouterr().out.strip() == f"PUSH {where}"
+    with pytest.raises(SystemExit):
+        main(["bench", "--push", "elsewhere"])  # refused by the parser, with its usage line

@@ -136,6 +136,7 @@ def run_push_bench(seconds: float = 3.0, throttle: float = 0.3, max_messages: in
     latency: list[float] = []  # frames, arrival to rendered
     beyond_throttle: list[float] = []  # the same less the throttle's wait
     frame_ms: list[float] = []  # wall time of each frame's work: bridge (drain, acks, apply) and render
+    showing_ms: list[float] = []  # the same, of the frames that applied a display update
     frames, applied, cpu_flooded = 0, 0, 0.0
     flooded_until: tuple[float, int] | None = None  # (wall time, frames) when the client finished
     period = 1.0 / FPS
@@ -149,6 +150,8 @@ def run_push_bench(seconds: float = 3.0, throttle: float = 0.3, max_messages: in
             session.render_composite()
             rendered = time.perf_counter()
             frame_ms.append((rendered - began) * 1000)
+            if entries:
+                showing_ms.append(frame_ms[-1])
             for entry in entries:
                 frames_late = (rendered - entry.tag.received) * FPS
                 latency.append(frames_late)
@@ -214,6 +217,14 @@ def run_push_bench(seconds: float = 3.0, throttle: float = 0.3, max_messages: in
         med, p99 = statistics.median(beyond_throttle), _percentile(beyond_throttle, 0.99)
         lines.append(f"           of which not the throttle's wait (waiting for a frame, contention, render): "
                      f"median {med:.2f} frames, p99 {p99:.2f} frames")
+        if showing_ms:
+            # Why the p99 sits near the goal: an update that arrives just after a display update waits
+            # the throttle (exactly 18 frames of the clock at 60 fps) and is then drawn by a frame
+            # whose panel changed, so the p99 is about 18 frames plus that frame's work.
+            lines.append(f"           the frames that showed an update (their panel changed): median "
+                         f"{statistics.median(showing_ms):.1f} ms, at most {max(showing_ms):.1f} ms of work "
+                         f"over {len(showing_ms)}; the p99 is about the throttle plus one of them, so the goal "
+                         f"needs them under a frame ({1000 / FPS:.1f} ms)")
     return "\n".join(lines)
 
 
