@@ -511,6 +511,8 @@ def run_session_window(session: Session, seconds: float | None = None, network: 
             demo.update(dt)
             demo.draw(window)
             pygame.display.flip()
+            if demo.bridge is not None:
+                demo.bridge.rendered()  # the next frame's pushed messages may be read while this one shows
             if seconds is not None and elapsed >= seconds:
                 break
     finally:

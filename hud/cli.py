@@ -363,6 +363,8 @@ def cmd_headless(args: argparse.Namespace) -> int:
                 bridge.frame(session)
             frame_all(attached, session)
             frame = session.render_composite()
+            if bridge is not None:
+                bridge.rendered()
         if args.out and frame is not None:
             save_image(frame, args.out)
     finally:

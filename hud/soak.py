@@ -266,6 +266,7 @@ def run_soak(minutes: float, out: TextIO | None = None, rate: float = RATE, fps:
             bridge.frame(session)
             session.render_composite()
             ms = (time.perf_counter() - began) * 1000
+            bridge.rendered()
             if elapsed < seconds:
                 frames += 1
                 recent.append(ms)

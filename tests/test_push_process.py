@@ -246,3 +246,19 @@ def test_a_message_the_child_cannot_hand_over_still_gets_its_one_reply(tmp_path:
         assert reply["type"] == "error" and reply["id"] == 1 and "internal error" in reply["reason"]
         ws.send(json.dumps({"type": "notify", "id": 2, "app": "A", "title": "fine"}))
         assert [item.id for item in _drain_until(server, 1)] == [2]
+
+
+def test_rendered_lets_the_child_read_the_next_share_before_the_next_drain() -> None:
+    with PushServerProcess("127.0.0.1", 0, intake_per_frame=4, frame_wait=60.0) as server, \
+            _connect(server.url) as ws:
+        for i in range(10):
+            ws.send(json.dumps({"type": "status", "id": i, "battery_main": i}))
+        time.sleep(0.5)
+        assert [item.id for item in server.drain()] == [0, 1, 2, 3]
+        server.rendered()  # the frame is drawn: the next four are read while the loop would sleep
+        time.sleep(0.5)
+        assert [item.id for item in server.drain()] == [4, 5, 6, 7]  # all here, none waits a frame more
+        time.sleep(0.5)
+        assert server.drain() == []  # no rendered(): this drain opens the share, its messages come next
+        time.sleep(0.5)
+        assert [item.id for item in server.drain()] == [8, 9]

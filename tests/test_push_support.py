@@ -57,6 +57,7 @@ class Glasses:
                     answer.put(fn(self.session))
                 self.peak_waiting = max(self.peak_waiting, self.server.waiting)
                 self.bridge.frame(self.session)
+                self.bridge.rendered()  # (this loop renders nothing: the frame is done)
                 self.peak_pending = max(self.peak_pending, self.bridge.throttle.pending)
                 self.session.advance(FRAME)
                 time.sleep(0.005)

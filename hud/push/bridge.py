@@ -2,7 +2,7 @@
 
 Why one object for it: the window, the headless loop and the bench must treat pushed messages
 the same way, in the same order (drain, offer, apply what is due, watch), and a frame loop should
-need one line for it: `bridge.frame(session)`.
+need one line for it: `bridge.frame(session)` (and `bridge.rendered()` once the frame is drawn).
 
 The throttle interval follows the session's device (`throttle_ms` in its profile, when it has
 one), so `set_device` to a slower pair of glasses slows the updates down too.
@@ -139,6 +139,11 @@ class PushBridge:
                 self.server.retain(message)
         self.server.flush()  # this frame's acks and broadcasts, together
         return applied
+
+    def rendered(self) -> None:
+        """Call once the frame is drawn: the server may read the next frame's messages now (see
+        `PushServerProcess.rendered`; a frame loop that never calls it still works, a frame later)."""
+        self.server.rendered()
 
     def close(self) -> None:
         """Stop the file worker (a frame loop's `finally`, beside the server's `stop`)."""

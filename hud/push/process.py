@@ -82,7 +82,8 @@ class PushServerProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: multiprocessing.connection.Connection | None = None
         self._posts: list[_Post | str | None] = []  # replies, broadcasts; a str/None item is a retain
-        self._drains = 0  # drains so far: the child tags what it sends with the latest it has heard of
+        self._drains = 0  # shares opened so far: the child tags what it sends with the latest it has heard of
+        self._ahead = False  # a share is open that no drain has taken yet
         self._next: list[Incoming] = []  # received early, in the next drain's share
         self._counters = dict.fromkeys(COUNTERS, 0)
         self.failure: str | None = None  # why the child is gone, once it is
@@ -193,32 +194,60 @@ class PushServerProcess:
 
     # -- the frame loop's side -----------------------------------------------------------------
     def drain(self) -> list[Incoming]:
-        """Every validated message the child accepted since the last call, in arrival order.
+        """Every validated message the child accepted for this frame, in arrival order.
 
         Nothing is waited for: the child sends accepted messages as they arrive, and this reads
-        what is already here, then tells the child a new frame's share may come (`intake_per_frame`).
-        Why not ask and wait: the child may be waiting for a core (two processes and a client on
-        two cores), and the answer took 0.8 ms at the median and 4 ms at p99 of a flooded frame."""
+        what is already here. Why not ask and wait: the child may be waiting for a core (two
+        processes and a client on two cores), and the answer took 0.8 ms at the median and 4 ms at
+        p99 of a flooded frame. The child reads a share (`intake_per_frame`) after `rendered()`
+        opens it, or, for a frame loop that does not call it, after this drain."""
         conn = self._conn
         if conn is None or self.failure is not None:
             return []
         items, self._next = self._next, []
-        self._drains += 1
         try:
             self._send_posts()
-            conn.send(("drained", self._drains))
+            if self._ahead:  # opened after the last frame was drawn (or by the last drain): this frame's
+                limit = self._drains
+                self._ahead = False
+            else:  # a frame loop that does not call rendered(): open the next frame's share now
+                self._open_share()
+                limit = self._drains - 1
             while conn.poll(0):
-                after, got, counters = conn.recv()
-                if after >= self._drains:  # read after the child heard this drain: the next share
-                    self._next += got
-                else:
+                share, got, counters = conn.recv()
+                if share <= limit:
                     items += got
+                else:
+                    self._next += got
                 self._counters.update(counters)
         except (EOFError, OSError) as exc:
             self._lost(exc)
             return []
         self._counters["waiting"] = len(items)  # what had arrived when the frame loop asked
         return items
+
+    def rendered(self) -> None:
+        """The frame is drawn: the child may read the next frame's share now.
+
+        Why after the render and not at the drain: a message the child reads is stamped and then
+        waits for the next drain; read while the frame loop sleeps, it waits a few milliseconds,
+        read as the frame starts, it would wait the whole frame (measured: p99 push to pixel 318
+        ms opening the share at the drain, see README "Performance")."""
+        if self._conn is None or self.failure is not None:
+            return
+        try:
+            self._send_posts()
+            if not self._ahead:  # (a share the last drain opened is not taken yet: one at a time)
+                self._open_share()
+        except (EOFError, OSError) as exc:
+            self._lost(exc)
+
+    def _open_share(self) -> None:
+        """Let the child read one more frame's share (`intake_per_frame`), for the next drain."""
+        assert self._conn is not None
+        self._drains += 1
+        self._conn.send(("drained", self._drains))
+        self._ahead = True
 
     def reply(self, client: Client, message: dict[str, Any] | str) -> None:
         """Send to one client at the next `flush` (silently nothing if it has gone)."""

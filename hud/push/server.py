@@ -218,6 +218,8 @@ class PushEndpoint(Protocol):
 
     def flush(self) -> None: ...
 
+    def rendered(self) -> None: ...
+
     def stop(self, timeout: float = 5.0) -> None: ...
 
 
@@ -377,6 +379,9 @@ class PushServer:
 
     def flush(self) -> None:
         """Nothing to do: replies go to the server thread as they are made (see `PushServerProcess.flush`)."""
+
+    def rendered(self) -> None:
+        """Nothing to do: the server thread takes its share at the drain (see `PushServerProcess.rendered`)."""
 
     def _post(self, client: Client | None, message: dict[str, Any] | str) -> None:
         text = _wire_or_log(message)
