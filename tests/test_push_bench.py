@@ -17,7 +17,8 @@ def test_a_short_bench_reports_rate_coalescing_and_latency() -> None:
     assert re.search(r"\d+ coalesced \(replaced before reaching the display", report)
     assert re.search(r"push to pixel: median [\d.]+ frames \(\d+ ms\), p99 [\d.]+ frames", report)
     assert "to a server in its own process" in report  # as the app runs it
-    assert re.search(r"the frames that showed an update \(their panel changed, the slowest kind\): median [\d.]+ ms", report)
+    assert re.search(r"the frames that showed an update \(their panel changed, the slowest kind\): "
+                     r"median [\d.]+ ms", report)
 
 
 def test_the_bench_can_measure_the_server_as_a_thread_for_comparison() -> None:
