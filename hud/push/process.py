@@ -100,7 +100,8 @@ class PushServerProcess:
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "hud.push.process", str(theirs.fileno())], pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env,
+                start_new_session=True)  # a signal to hud's process group (Ctrl+C, SIGTERM) is hud's to handle
         except OSError as exc:
             ours.close()
             raise PushServerError(f"cannot start the push server's process: {exc}") from None
@@ -315,8 +316,9 @@ def _child(conn: multiprocessing.connection.Connection, host: str, port: int, to
 
     Everything runs on the server's asyncio loop: the parent's requests are read there
     (`add_reader`) and every write to the parent is made there, so writes never interleave.
-    Ctrl+C in a terminal reaches the whole process group: the child ignores it, and ends when the
-    parent says stop or its end of the pipe closes (the parent is gone, however it ended).
+    It runs in a session of its own, so a terminal's Ctrl+C or a SIGTERM to hud's process group
+    reaches only hud, which then stops it; it also ignores SIGINT, and ends when the parent says
+    stop or its end of the socket pair closes (the parent is gone, however it ended).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
