@@ -54,3 +54,9 @@ def names_this_machine(header: str) -> bool:
     """A Host header a loopback-only server answers: localhost, 127.x.x.x or [::1], any port."""
     host = host_name(header)
     return host is not None and is_loopback(host)
+
+
+def url(scheme: str, host: str, port: int, path: str = "") -> str:
+    """The URL of a server listening on `host`:`port` (an IPv6 address in brackets, as URLs need)."""
+    bare = host.strip("[]")
+    return f"{scheme}://{f'[{bare}]' if ':' in bare else bare}:{port}{path}"

@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from hud import netguard
 from hud.evenhub.console import Console, ConsoleHandler
 from hud.evenhub.desk import DEFAULT_PER_FRAME, DEFAULT_TIMEOUT, Desk
 from hud.evenhub.guard import AutomationServerError, check_bind, problem
@@ -142,8 +143,7 @@ class AutomationServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host.strip('[]')}]" if ":" in self.host else self.host
-        return f"http://{host}:{self._port}"
+        return netguard.url("http", self.host, self._port)
 
     @property
     def connections(self) -> int:

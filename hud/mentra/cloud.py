@@ -53,6 +53,7 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 
 from hud import events as ev
+from hud import netguard
 from hud.device import Device
 from hud.mentra import inputs, wire
 from hud.mentra.layouts import MentraFormatError, events_for
@@ -185,8 +186,7 @@ class MentraCloud:
     @property
     def url(self) -> str:
         """The app WebSocket's URL, as the webhook gives it to apps."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self._port}{WS_PATH}"
+        return netguard.url("ws", self.host, self._port, WS_PATH)
 
     def status(self) -> str:
         """One line for the window: each app and its state."""

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hud import netguard
 from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT
 from hud.push.server import Client, Incoming, PushEndpoint, PushServer, PushServerError
 
@@ -160,8 +161,7 @@ class PushServerProcess:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self._port}"
+        return netguard.url("ws", self.host, self._port)
 
     @property
     def pid(self) -> int | None:

@@ -63,6 +63,7 @@ from hud import events as ev
 from hud.netguard import host_name as _host_name
 from hud.netguard import is_ip as _is_ip
 from hud.netguard import is_loopback
+from hud.netguard import url as _url
 from hud.push.messages import Accepted, Hello, Id, Rejected, parse, warm_up
 from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT, MAX_BYTES
 
@@ -316,8 +317,7 @@ class PushServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self._port}"
+        return _url("ws", self.host, self._port)
 
     @property
     def clients(self) -> int:
