@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -262,3 +263,16 @@ def test_rendered_lets_the_child_read_the_next_share_before_the_next_drain() -> 
         assert server.drain() == []  # no rendered(): this drain opens the share, its messages come next
         time.sleep(0.5)
         assert [item.id for item in server.drain()] == [8, 9]
+
+
+def test_the_child_imports_the_same_hud_without_putting_site_packages_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import site
+
+    from hud.push import process
+
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    clone = process._child_environment()["PYTHONPATH"].split(os.pathsep)
+    assert clone[0] == str(Path(process.__file__).resolve().parents[2]) and clone[1] == "/elsewhere"
+    installed = Path(site.getsitepackages()[0]) / "hud" / "push" / "process.py"
+    monkeypatch.setattr(process, "__file__", str(installed))
+    assert process._child_environment()["PYTHONPATH"] == "/elsewhere"  # found there anyway, after the stdlib

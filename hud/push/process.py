@@ -4,10 +4,12 @@ Why: in one process the server and the frame loop share the interpreter lock. Un
 message costs 60-90 us of it (WebSocket framing, JSON, the schema check), so the frame loop had to
 hand the server a share of each frame (`intake_per_frame`) and a 1280x720 frame plus that share
 no longer fit in 16.7 ms: the clock fell behind real time and the display with it (README
-"Performance", the push rows). Here a child process listens, reads and checks every message; the
-frame loop only asks it once per frame for what was accepted (one pipe round trip) and sends the
-frame's replies back in one write (`flush`). The frame loop keeps the throttle, the acks and the
-session, so what a client sees is the same as with `PushServer`, message for message.
+"Performance", the push rows). Here a child process listens, reads and checks every message and
+sends each accepted one on as it arrives; once per frame the frame loop reads what is there
+without waiting (`drain`), sends the frame's replies back in one write (`flush`), and once the frame
+is drawn lets the child read the next frame's share (`rendered`). The frame loop keeps the
+throttle, the acks and the session, so what a client sees is the same as with `PushServer`,
+message for message.
 
 The channel carries pickles, between this process and the child it started: no one else can
 write to it (an inherited, unnamed socket pair: no address, no file). The child is a fresh
@@ -26,9 +28,11 @@ import logging
 import multiprocessing.connection
 import os
 import signal
+import site
 import socket
 import subprocess
 import sys
+import sysconfig
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +56,8 @@ COUNTERS = ("clients", "waiting_hello", "waiting", "received", "refused", "busy"
 #: Messages the child reads between two drains before it waits for the next one (TCP then slows
 #: the sender; nothing is dropped). Why a bound at all: each accepted message still costs the frame
 #: loop its throttle offer and its ack (about 10-25 us); unbounded, a flood of 16,000 messages/s
-#: took 50 ms of every frame. 128 a frame is 7,680 messages/s at 60 fps.
+#: took 50 ms of every frame. 96 a frame is 5,760 messages/s at 60 fps (128 took the frame loop's
+#: clock to 0.97 of real time with the street scene at 1280x720, README "Performance").
 PROCESS_INTAKE_PER_FRAME = 96
 
 
@@ -65,7 +70,8 @@ class _Post:
 
 
 class PushServerProcess:
-    """`PushServerProcess(...).start()`; then, once per frame, `drain()`, `reply()`/`broadcast()`, `flush()`.
+    """`PushServerProcess(...).start()`; then, once per frame, `drain()`, `reply()`/`broadcast()`, `flush()`,
+    and `rendered()` once the frame is drawn.
 
     The options are `PushServer`'s and are checked here before anything starts (an unsafe binding
     is refused in this process, with the same message). Replies and broadcasts are kept until
@@ -95,9 +101,7 @@ class PushServerProcess:
         if self._process is not None:
             raise PushServerError("the push server is already started")
         ours, theirs = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parents[2])  # hud importable in the child, cloned or installed
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH"))
-                                                           if p)}
+        env = _child_environment()
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "hud.push.process", str(theirs.fileno())], pass_fds=(theirs.fileno(),),
@@ -299,6 +303,20 @@ class PushServerProcess:
                         f"received" if code is not None else f"lost the push server's process ({exc})")
         self._posts.clear()
         _LOG.error("push: %s", self.failure)
+
+
+def _child_environment() -> dict[str, str]:
+    """The child's environment: this one, plus the folder this `hud` came from when it is not an
+    installed package (a clone run as `python main.py`), so the child imports the very same code.
+
+    Why not always: putting site-packages on PYTHONPATH would put it before the standard library."""
+    root = Path(__file__).resolve().parents[2]
+    paths = sysconfig.get_paths()
+    installed = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages(), paths["purelib"],
+                                             paths["platlib"])}
+    if root in installed:
+        return dict(os.environ)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)}
 
 
 def push_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
