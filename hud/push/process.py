@@ -344,7 +344,7 @@ def _child(conn: multiprocessing.connection.Connection, host: str, port: int, to
     except Exception as exc:
         conn.send(("failed", str(exc)))
         return
-    loop = server._loop
+    loop = server.loop
     assert loop is not None
     stopped = threading.Event()
     stop_timeout = [5.0]
@@ -397,7 +397,7 @@ def _child(conn: multiprocessing.connection.Connection, host: str, port: int, to
         elif kind == "drained":
             ship()  # what waited past the share, still in this drain's (and the counters, every frame)
             heard[0], shipped[0] = int(value), 0
-            server._on_drained()  # a new frame's share may be read
+            server.next_share()
         else:
             loop.remove_reader(conn.fileno())
             stop_timeout[0] = float(value)

@@ -358,6 +358,16 @@ class PushServer:
                     self._turn_done.wait(self.turn_budget)
         return self.take()
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The server thread's event loop while it runs (for code that must run on that thread)."""
+        return self._loop
+
+    def next_share(self) -> None:
+        """On the server thread: a new frame's share of messages may be read (what `drain` asks
+        for from the frame loop's thread; the push server's own process calls it directly)."""
+        self._on_drained()
+
     def take(self) -> list[Incoming]:
         """The inbox's messages, without starting a new frame's share (`drain` does both; the push
         server's own process ships what arrives as it arrives, `hud.push.process`)."""
