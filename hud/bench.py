@@ -179,7 +179,8 @@ def sequence(frames: int, view: tuple[int, int], device: str | None = None, back
              view_fov: float | None = None) -> dict[str, float]:
     """The whole frame with every optics stage over the city walk's frames at 60 frames/s: median and
     p99 in milliseconds, with the share of frames whose panel-side work was reused, and the median
-    of the background source's share of each frame ("world": the view and the light meter's picture)."""
+    of the background source's share of each frame ("world": the view, the light meter's picture and
+    the code reader's)."""
     session = Session.open(Options(device=device, background=background, view=view, view_fov=view_fov))
     runs = sequence_times(frames, session.scenario.duration)
     world = _WorldClock(session.background)

@@ -12,8 +12,11 @@ reach the display have one (coalesced ones never show, by design). It includes t
 next frame (< 1 frame), the throttle's wait for the next display update (< throttle interval)
 and the render. The server runs in a process of its own, as the app runs it
 (`hud.push.process`); its share per frame (`intake_per_frame`) bounds what the frame loop must
-offer and acknowledge in one frame while it is flooded. `--where thread` measures the server as a
-thread of the frame loop's process instead (before it had a process of its own). Bounded: at
+offer and acknowledge in one frame while it is flooded. It reads the next frame's share while the
+frame loop sleeps, so under a flood a message is stamped a little before the frame that takes it,
+where the thread form reads (and stamps) at that frame's start: the medians differ by about a frame
+for that reason alone. `--where thread` measures the server as a thread of the frame loop's
+process instead (before it had a process of its own). Bounded: at
 most `max_messages`, `seconds` of flooding, loopback only.
 """
 
