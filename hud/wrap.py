@@ -31,6 +31,12 @@ def tokens(text: str) -> list[str]:
     chunks: list[str] = _CHUNK.findall(text)
     if not text or max(text) < FIRST_CJK:
         return chunks  # no CJK: the words are the pieces (checked at C speed; greedy wraps call this often)
+    return _by_character(chunks)
+
+
+def _by_character(chunks: list[str]) -> list[str]:
+    """`tokens` character by character: a break before each CJK character that may start a line,
+    and after one. Without CJK it gives the chunks back (tests hold `tokens`' shortcut to that)."""
     out: list[str] = []
     for chunk in chunks:
         word = ""

@@ -115,27 +115,10 @@ def squeeze(lines: list[str]) -> str:
 
 
 def _tokens_by_character(text: str) -> list[str]:
-    """`tokens` as first written, character by character: the reference its no-CJK shortcut must equal."""
-    import re
+    """`tokens` without its no-CJK shortcut: the character-by-character rule it must equal."""
+    from hud.wrap import _CHUNK, _by_character
 
-    from hud.wrap import _NO_LINE_START
-
-    out: list[str] = []
-    for chunk in re.findall(r"\S+\s*|\s+", text):
-        word = ""
-        for ch in chunk:
-            if is_cjk(ch) and ch not in _NO_LINE_START:
-                if word:
-                    out.append(word)
-                word = ch
-            elif word and is_cjk(word[-1]) and not ch.isspace() and ch not in _NO_LINE_START:
-                out.append(word)
-                word = ch
-            else:
-                word += ch
-        if word:
-            out.append(word)
-    return out
+    return _by_character(_CHUNK.findall(text))
 
 
 @settings(max_examples=300)

@@ -40,7 +40,7 @@ from typing import Any
 
 from hud import netguard
 from hud.push.protocol import DEFAULT_HOST, DEFAULT_PORT
-from hud.push.server import Client, Incoming, PushEndpoint, PushServer, PushServerError
+from hud.push.server import Client, Incoming, PushEndpoint, PushServer, PushServerError, _wire_or_log
 
 __all__ = ["PushServerProcess", "push_server"]
 
@@ -48,9 +48,9 @@ _LOG = logging.getLogger("hud.push")
 
 #: Whether a child can be handed a descriptor (`pass_fds`): POSIX systems.
 CAN_INHERIT = os.name == "posix"
-#: The counters `PushServer` keeps, mirrored from the child's answers to drains (a frame old).
-COUNTERS = ("clients", "waiting_hello", "waiting", "received", "refused", "busy", "slow_closed", "quiet_closed",
-            "forbidden")
+#: The `PushServer` counters a frame loop reads, mirrored from the child's answers to drains (a
+#: frame old); `waiting` is counted here, by the drain.
+COUNTERS = ("clients", "received", "refused")
 
 
 #: Messages the child reads between two drains before it waits for the next one (TCP then slows
@@ -67,6 +67,13 @@ class _Post:
 
     client: Client | None
     text: str
+
+
+@dataclass(frozen=True)
+class _Retain:
+    """The message each joining client receives (None: none), as wire text."""
+
+    text: str | None
 
 
 class PushServerProcess:
@@ -88,11 +95,11 @@ class PushServerProcess:
         self._options = options
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: multiprocessing.connection.Connection | None = None
-        self._posts: list[_Post | str | None] = []  # replies, broadcasts; a str/None item is a retain
+        self._posts: list[_Post | _Retain] = []  # in order: replies, broadcasts, what new clients are told
         self._drains = 0  # shares opened so far: the child tags what it sends with the latest it has heard of
         self._ahead = False  # a share is open that no drain has taken yet
         self._next: list[Incoming] = []  # received early, in the next drain's share
-        self._counters = dict.fromkeys(COUNTERS, 0)
+        self._counters = dict.fromkeys((*COUNTERS, "waiting"), 0)
         self.failure: str | None = None  # why the child is gone, once it is
 
     # -- life ----------------------------------------------------------------------------------
@@ -172,11 +179,6 @@ class PushServerProcess:
         """The child's process id (None before start and after stop)."""
         return self._process.pid if self._process is not None else None
 
-    def counter(self, name: str) -> int:
-        """One of `COUNTERS` as the child last reported it (it does with its answer to each drain, so
-        they are about a frame old)."""
-        return self._counters[name]
-
     @property
     def clients(self) -> int:
         return self._counters["clients"]
@@ -192,10 +194,6 @@ class PushServerProcess:
     @property
     def refused(self) -> int:
         return self._counters["refused"]
-
-    @property
-    def busy(self) -> int:
-        return self._counters["busy"]
 
     # -- the frame loop's side -----------------------------------------------------------------
     def drain(self) -> list[Incoming]:
@@ -264,9 +262,7 @@ class PushServerProcess:
 
     def retain(self, message: dict[str, Any] | str | None) -> None:
         """The message each client receives when it joins (see `PushServer.retain`)."""
-        from hud.push.server import _wire_or_log
-
-        self._posts.append(None if message is None else _wire_or_log(message))
+        self._posts.append(_Retain(None if message is None else _wire_or_log(message)))
 
     def flush(self) -> None:
         """Send the replies and broadcasts kept since the last flush (one pipe write)."""
@@ -278,8 +274,6 @@ class PushServerProcess:
             self._lost(exc)
 
     def _post(self, client: Client | None, message: dict[str, Any] | str) -> None:
-        from hud.push.server import _wire_or_log
-
         if self._conn is None:
             if self.failure is None:
                 raise PushServerError("the push server is not running")
@@ -387,13 +381,12 @@ def _child(conn: multiprocessing.connection.Connection, host: str, port: int, to
             kind, value = "stop", 5.0  # the parent is gone: so are we
         if kind == "posts":
             for post in value:
-                if isinstance(post, _Post):
-                    if post.client is None:
-                        server.broadcast(post.text)
-                    else:
-                        server.reply(post.client, post.text)
+                if isinstance(post, _Retain):
+                    server.retain(post.text)
+                elif post.client is None:
+                    server.broadcast(post.text)
                 else:
-                    server.retain(post)
+                    server.reply(post.client, post.text)
         elif kind == "drained":
             ship()  # what waited past the share, still in this drain's (and the counters, every frame)
             heard[0], shipped[0] = int(value), 0
